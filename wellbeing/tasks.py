@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from wellbeing.selectors import health_summary
+
+
+@shared_task(bind=True, acks_late=True)
+def health_check(self) -> dict:
+    """Prove a worker can take a task from the broker, reach the database and return a result."""
+    return {**health_summary(), "worker": self.request.hostname or "eager"}

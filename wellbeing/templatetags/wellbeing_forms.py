@@ -1,0 +1,30 @@
+"""Template filters for GOV.UK form markup that crispy-forms-gds gets wrong (see templates/gds/)."""
+
+from django import forms, template
+
+register = template.Library()
+
+_OPTION_GROUP_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+def _target_id(bound_field: forms.BoundField) -> str:
+    # crispy-forms-gds numbers radio and checkbox options id_<html name>_1, _2, …
+    if isinstance(bound_field.field.widget, _OPTION_GROUP_WIDGETS):
+        return f"id_{bound_field.html_name}_1"
+    if isinstance(bound_field.field.widget, forms.MultiWidget):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.id_for_label or bound_field.auto_id
+
+
+@register.filter
+def error_summary_links(form: forms.BaseForm) -> list[tuple[str, str]]:
+    """(href, message) for every error of the form, in field order; form-wide errors first,
+    linking to the first field, as the GOV.UK error summary pattern asks."""
+    visible = form.visible_fields()
+    links = []
+    if visible:
+        first = f"#{_target_id(visible[0])}"
+        links.extend((first, str(error)) for error in form.non_field_errors())
+    for bound_field in visible:
+        links.extend((f"#{_target_id(bound_field)}", str(error)) for error in bound_field.errors)
+    return links
