@@ -23,6 +23,7 @@ urlpatterns = [
         declare_access(PublicPolicy(methods=("POST",)))(auth_views.LogoutView.as_view()),
         name="logout",
     ),
+    path("accounts/signed-out/", wellbeing_views.signed_out, name="signed_out"),
     path(
         "accounts/password/",
         declare_access(SignedInPolicy())(auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm)),

@@ -1,6 +1,6 @@
 """Reads that span models. Every place-scoped read takes a place that wellbeing.access resolved."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from wellbeing.models import NationalIndicator, NationalOutcome, Place, PlaceMembership, WellbeingOutcome
 from wellbeing.models.npf import NPF_2018
@@ -39,7 +39,6 @@ def npf_outcomes_with_indicators(*, framework_version: str = NPF_2018) -> QueryS
         NationalOutcome.objects.filter(framework_version=framework_version)
         .order_by("name")
         .prefetch_related(Prefetch("indicators", queryset=NationalIndicator.objects.order_by("name")))
-        .annotate(indicator_count=Count("indicators"))
     )
 
 

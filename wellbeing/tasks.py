@@ -6,4 +6,4 @@ from wellbeing.selectors import health_summary
 @shared_task(bind=True, acks_late=True)
 def health_check(self) -> dict:
     """Prove a worker can take a task from the broker, reach the database and return a result."""
-    return {**health_summary(), "worker": self.request.hostname or "eager"}
+    return {**health_summary(), "worker": "eager" if self.request.is_eager else self.request.hostname}

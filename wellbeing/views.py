@@ -51,6 +51,12 @@ def place_members(request: HttpRequest, place: Place) -> HttpResponse:
 
 @declare_access(PublicPolicy())
 @require_GET
+def signed_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/signed_out.html")
+
+
+@declare_access(PublicPolicy())
+@require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")
 

@@ -13,9 +13,7 @@ class WellbeingOutcome(models.Model):
     description = models.TextField(blank=True)
     priority_rank = models.PositiveSmallIntegerField(help_text="1 is the highest priority.")
     national_outcomes = models.ManyToManyField(NationalOutcome, related_name="wellbeing_outcomes", blank=True)
-    national_indicators = models.ManyToManyField(
-        NationalIndicator, related_name="wellbeing_outcomes", blank=True
-    )
+    national_indicators = models.ManyToManyField(NationalIndicator, related_name="wellbeing_outcomes", blank=True)
 
     objects = PlaceScopedQuerySet.as_manager()
 

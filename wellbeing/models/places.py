@@ -33,9 +33,7 @@ class Place(models.Model):
         limit_choices_to={"kind": "council"},
         help_text="For a region, the council areas it brings together.",
     )
-    is_demo = models.BooleanField(
-        default=False, help_text="Illustrative demo data: every page of this place says so."
-    )
+    is_demo = models.BooleanField(default=False, help_text="Illustrative demo data: every page of this place says so.")
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,60 @@
+# Shift the Dial: `make run` sets everything up and serves the demo place; `make test` runs the suite.
+# Needs only Python 3.11+, Node.js with npm, and make (browser tests also need Debian's chromium).
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+SASS_FLAGS := --pkg-importer=node --load-path=. --style=compressed --no-source-map --quiet-deps
+
+# The embedded default: SQLite, Celery eager, DEBUG on. Override any of these in the environment.
+export DEBUG ?= 1
+
+.PHONY: run test setup lint format bench clean check-python
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference
+	@echo
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "Serving the demo place at http://127.0.0.1:$(PORT)/ (stop with Ctrl+C)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup lint
+	$(PY) -m pytest
+
+setup: check-python $(VENV)/.installed node_modules/.installed build/static/app/app.css
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11 (or newer).")'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build/static/app/app.css: node_modules/.installed $(wildcard assets/scss/*.scss)
+	npx sass $(SASS_FLAGS) assets/scss/app.scss $@
+	@mkdir -p build/staticfiles
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint templates --reformat
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) node_modules build test-artifacts db.sqlite3 test-db.sqlite3

@@ -1,0 +1,51 @@
+"""Factories with realistic en_GB data. Reference data (NPF, councils) is loaded, not made up."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from wellbeing.models import Place, PlaceMembership, Role, User, WellbeingOutcome
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test personas only
+
+factory.Faker._DEFAULT_LOCALE = "en_GB"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.gov.uk")
+    password = factory.django.Password(PASSWORD)
+
+
+class PlaceFactory(DjangoModelFactory):
+    class Meta:
+        model = Place
+
+    name = factory.Sequence(lambda n: f"Test council {n}")
+    slug = factory.Sequence(lambda n: f"test-council-{n}")
+    kind = Place.Kind.COUNCIL
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = PlaceMembership
+
+    user = factory.SubFactory(UserFactory)
+    place = factory.SubFactory(PlaceFactory)
+    role = Role.VIEWER
+
+
+class WellbeingOutcomeFactory(DjangoModelFactory):
+    class Meta:
+        model = WellbeingOutcome
+
+    place = factory.SubFactory(PlaceFactory)
+    title = factory.Sequence(lambda n: f"Wellbeing outcome {n}")
+    description = factory.Faker("sentence")
+    priority_rank = factory.Sequence(lambda n: n + 1)

@@ -1,0 +1,96 @@
+"""Reference data: exact NPF counts, councils and regions, idempotent and all-or-nothing loading."""
+
+import re
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from wellbeing.models import (
+    AnchorInstitutionType,
+    CwbPillar,
+    FairWorkCriterion,
+    NationalIndicator,
+    NationalOutcome,
+    Place,
+)
+from wellbeing.services import REFERENCE_DIR, ReferenceDataError, reference_data_load
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+
+def test_npf_has_exactly_11_outcomes_and_81_indicators_each_linked_to_its_outcomes():
+    assert NationalOutcome.objects.count() == 11
+    assert NationalIndicator.objects.count() == 81
+    assert not NationalIndicator.objects.filter(outcomes=None).exists()
+    assert NationalIndicator.outcomes.through.objects.count() == 84
+    shared = NationalIndicator.objects.filter(
+        name__in=["Greenhouse gas emissions", "Natural capital", "Carbon footprint"]
+    )
+    for indicator in shared:
+        assert sorted(indicator.outcomes.values_list("code", flat=True)) == ["ECO", "ENV"]
+
+
+def test_npf_indicator_name_checked_against_the_public_page_is_used():
+    indicator = NationalIndicator.objects.get(name="A positive experience for people coming to live in Scotland")
+    assert list(indicator.outcomes.values_list("name", flat=True)) == ["International"]
+
+
+def test_32_council_areas_with_unique_ons_codes_and_12_regions_with_their_councils():
+    councils = Place.objects.filter(kind=Place.Kind.COUNCIL, is_demo=False)
+    assert councils.count() == 32
+    codes = list(councils.values_list("ons_code", flat=True))
+    assert len(set(codes)) == 32 and all(code.startswith("S12") and len(code) == 9 for code in codes)
+    assert Place.objects.get(name="Clackmannanshire").ons_code == "S12000005"
+    regions = Place.objects.filter(kind=Place.Kind.REGION)
+    assert regions.count() == 12
+    stirling_clacks = regions.get(name="Stirling and Clackmannanshire City Region Deal")
+    assert sorted(stirling_clacks.member_councils.values_list("name", flat=True)) == ["Clackmannanshire", "Stirling"]
+    assert regions.get(name="Glasgow City Region City Deal").member_councils.count() == 8
+
+
+def test_cwb_pillars_fair_work_criteria_and_anchor_types_are_loaded():
+    assert CwbPillar.objects.count() == 5
+    assert FairWorkCriterion.objects.count() == 7
+    assert AnchorInstitutionType.objects.filter(code="housing").exists()
+
+
+def test_loading_again_changes_nothing():
+    before = (
+        Place.objects.count(),
+        NationalIndicator.objects.count(),
+        NationalIndicator.outcomes.through.objects.count(),
+    )
+    call_command("load_reference", verbosity=0)
+    after = (
+        Place.objects.count(),
+        NationalIndicator.objects.count(),
+        NationalIndicator.outcomes.through.objects.count(),
+    )
+    assert before == after
+
+
+def test_a_broken_file_changes_nothing_and_says_what_is_wrong(tmp_path):
+    broken = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, broken)
+    outcomes = (broken / "npf_national_outcomes.csv").read_text(encoding="utf-8")
+    (broken / "npf_national_outcomes.csv").write_text(
+        outcomes.replace("Children and Young People", "Renamed outcome"), encoding="utf-8"
+    )
+    deals = (broken / "regional_deals.csv").read_text(encoding="utf-8")
+    (broken / "regional_deals.csv").write_text(
+        deals.replace(
+            "Falkirk Growth Deal,regional growth deal,Falkirk",
+            "Falkirk Growth Deal,regional growth deal,Falkirk;Atlantis",
+        ),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(
+        ReferenceDataError, match=re.escape("Falkirk Growth Deal lists councils not in council_areas.csv: Atlantis")
+    ):
+        reference_data_load(directory=broken)
+
+    # The outcome renamed before the error was rolled back with the rest.
+    assert NationalOutcome.objects.filter(name="Children and Young People").exists()
+    assert not NationalOutcome.objects.filter(name="Renamed outcome").exists()
