@@ -89,3 +89,14 @@ def pytest_sessionfinish(session, exitstatus):
     if REQUIRE_SERVICES and skipped:
         reporter.write_line(f"REQUIRE_SERVICES=1: {len(skipped)} test(s) skipped; CI treats a skip as a failure.")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return [
+        f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database['NAME']})",
+        f"redis for the worker test: {os.environ.get('TEST_REDIS_URL', 'redis://127.0.0.1:6379/15')}",
+        f"chromium: {os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium')}; REQUIRE_SERVICES={int(REQUIRE_SERVICES)}",
+    ]
