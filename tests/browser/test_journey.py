@@ -82,3 +82,25 @@ def test_place_admin_sees_people_and_roles_and_pages_reflow_at_320px(browser_pag
     browser_page.goto(f"/places/{cast.a.place.slug}/", "overview-320px")
     # No horizontal scrolling of the page itself at 320 CSS pixels (WCAG 1.4.10 reflow).
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+
+
+def test_a_person_changes_their_password_and_a_weak_one_is_explained(browser_page, cast):
+    page = browser_page.page
+    browser_page.sign_in(cast.a.analyst.username, cast.password)
+    page.get_by_role("link", name="Change password").click()
+    browser_page.check("change-password")
+
+    page.get_by_label("Current password").fill(cast.password)
+    page.get_by_label("New password", exact=True).fill("password")
+    page.get_by_label("Confirm new password").fill("password")
+    page.get_by_role("button", name="Change password").click()
+    browser_page.check("change-password-weak")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("This password is too common")
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+
+    page.get_by_label("Current password").fill(cast.password)
+    page.get_by_label("New password", exact=True).fill("a wee dram by the Ochil hills")
+    page.get_by_label("Confirm new password").fill("a wee dram by the Ochil hills")
+    page.get_by_role("button", name="Change password").click()
+    browser_page.check("password-changed")
+    expect(page.get_by_role("heading", name="Password changed")).to_be_visible()

@@ -1,0 +1,25 @@
+"""The Django admin covers every model, and its pages open for staff."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+
+from tests.factories import UserFactory
+
+PROJECT_APPS = {"wellbeing"}
+
+
+def test_every_project_model_is_registered_in_the_admin():
+    models = [model for model in apps.get_models() if model._meta.app_label in PROJECT_APPS]
+    missing = [model.__name__ for model in models if not admin.site.is_registered(model)]
+    assert models
+    assert not missing, f"Register these in their app's admin.py: {missing}"
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_each_admin_list_page_opens_for_a_superuser(client):
+    client.force_login(UserFactory(username="admin-user", is_staff=True, is_superuser=True))
+    for model in admin.site._registry:
+        if model._meta.app_label in PROJECT_APPS:
+            url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+            assert client.get(url).status_code == 200, url
