@@ -1,6 +1,7 @@
 """GOV.UK markup contracts that crispy-forms-gds 2.0.1 breaks and our templates/gds/ overrides mend.
 axe does not catch these, so they are pinned here."""
 
+import pytest
 from bs4 import BeautifulSoup
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
@@ -80,3 +81,19 @@ def test_character_count_without_help_text_renders_and_describes_the_count():
     assert textarea["aria-describedby"].split() == ["id_note-info"]
     assert page.find(id="id_note-info") is not None
     assert page.select_one(".govuk-character-count")["data-maxlength"] == "200"
+
+
+def test_upstream_character_count_still_needs_our_workaround():
+    """When this fails, crispy-forms-gds has fixed its KeyError: use Field.textarea directly and
+    delete wellbeing.forms.character_count_textarea."""
+
+    class NoteForm(forms.Form):
+        note = forms.CharField(widget=forms.Textarea)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.helper = FormHelper()
+            self.helper.layout = Layout(Field.textarea("note", max_characters=200))
+
+    with pytest.raises(KeyError, match="aria-describedby"):
+        render(NoteForm())
