@@ -56,11 +56,6 @@ def role_in_place(user, place: Place) -> str | None:
     return user_place_roles(user).get(place.pk)
 
 
-def places_for_user(user) -> list[Place]:
-    """The places a person is a member of, by name, for the home page."""
-    return sorted((m.place for m in _memberships(user)), key=lambda place: place.name)
-
-
 @dataclass(frozen=True)
 class PlaceAccess:
     place: Place
