@@ -70,6 +70,32 @@ def test_loading_again_changes_nothing():
     assert before == after
 
 
+def test_a_renamed_indicator_or_region_is_updated_in_place_not_duplicated(tmp_path):
+    renamed = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, renamed)
+    for name, old, new in [
+        ("npf_national_indicators.csv", "Healthy life expectancy", "Healthy life expectancy at birth"),
+        (
+            "regional_deals.csv",
+            ",Falkirk Growth Deal,regional growth deal,Falkirk",
+            ",Falkirk Region Growth Deal,regional growth deal,Falkirk Council Area",
+        ),
+        ("council_areas.csv", "Falkirk,", "Falkirk Council Area,"),
+    ]:
+        text = (renamed / name).read_text(encoding="utf-8")
+        (renamed / name).write_text(text.replace(old, new), encoding="utf-8")
+
+    reference_data_load(directory=renamed)
+
+    assert NationalIndicator.objects.count() == 81
+    assert NationalIndicator.objects.get(name="Healthy life expectancy at birth").code == "HEA01"
+    assert Place.objects.filter(kind=Place.Kind.REGION).count() == 12
+    assert Place.objects.get(slug="falkirk-growth-deal").name == "Falkirk Region Growth Deal"
+    falkirk = Place.objects.get(ons_code="S12000014")
+    assert (falkirk.name, falkirk.slug) == ("Falkirk Council Area", "falkirk")
+    assert list(Place.objects.get(slug="falkirk-growth-deal").member_councils.all()) == [falkirk]
+
+
 def test_a_broken_file_changes_nothing_and_says_what_is_wrong(tmp_path):
     broken = tmp_path / "reference"
     shutil.copytree(REFERENCE_DIR, broken)

@@ -46,26 +46,35 @@ def reference_data_load(*, directory: Path = REFERENCE_DIR) -> dict[str, int]:
             defaults={"name": row["name"], "statement": row["statement"]},
         )
 
+    indicator_names: dict[str, str] = {}
     indicator_outcomes: dict[str, list[NationalOutcome]] = {}
     for row in _read_csv(directory / "npf_national_indicators.csv"):
         if row["outcome_code"] not in outcomes:
-            raise ReferenceDataError(f"Indicator {row['indicator']!r} names unknown outcome {row['outcome_code']!r}.")
-        indicator_outcomes.setdefault(row["indicator"], []).append(outcomes[row["outcome_code"]])
-    for name, linked in indicator_outcomes.items():
-        indicator, _ = NationalIndicator.objects.get_or_create(framework_version=NPF_2018, name=name)
+            raise ReferenceDataError(f"Indicator {row['code']} names unknown outcome {row['outcome_code']!r}.")
+        if indicator_names.setdefault(row["code"], row["indicator"]) != row["indicator"]:
+            raise ReferenceDataError(
+                f"Indicator {row['code']} has two names: {indicator_names[row['code']]!r}, {row['indicator']!r}."
+            )
+        indicator_outcomes.setdefault(row["code"], []).append(outcomes[row["outcome_code"]])
+    for code, linked in indicator_outcomes.items():
+        indicator, _ = NationalIndicator.objects.update_or_create(
+            framework_version=NPF_2018, code=code, defaults={"name": indicator_names[code]}
+        )
         indicator.outcomes.set(linked)
 
     councils = {}
     for row in _read_csv(directory / "council_areas.csv"):
         councils[row["name"]], _ = Place.objects.update_or_create(
             ons_code=row["ons_code"],
-            defaults={"name": row["name"], "slug": slugify(row["name"]), "kind": Place.Kind.COUNCIL},
+            defaults={"name": row["name"], "kind": Place.Kind.COUNCIL},
+            # The slug is in people's bookmarks: set once, kept when a name changes.
+            create_defaults={"name": row["name"], "kind": Place.Kind.COUNCIL, "slug": slugify(row["name"])},
         )
 
     regions = 0
     for row in _read_csv(directory / "regional_deals.csv"):
         region, _ = Place.objects.update_or_create(
-            slug=slugify(row["name"]),
+            slug=row["code"],
             defaults={"name": row["name"], "kind": Place.Kind.REGION, "region_kind": row["kind"]},
         )
         names = [name.strip() for name in row["member_councils"].split(";") if name.strip()]
@@ -152,6 +161,9 @@ DEMO_USERS: list[tuple[str, str, str, Role]] = [
     ("demo-lead", "Fiona", "Lead", Role.PARTNERSHIP_LEAD),
     ("demo-admin", "Euan", "Admin", Role.PLACE_ADMIN),
 ]
+
+
+DEMO_USERNAMES = frozenset(username for username, *_ in DEMO_USERS)
 
 
 class DemoDataRefused(Exception):

@@ -24,6 +24,8 @@ class NationalOutcome(models.Model):
 
 class NationalIndicator(models.Model):
     framework_version = models.CharField(max_length=10, default=NPF_2018)
+    # Ours, stable across renames (fixtures/reference/npf_national_indicators.csv).
+    code = models.CharField(max_length=10)
     name = models.CharField(max_length=200)
     # Three indicators (greenhouse gas emissions, natural capital, carbon footprint) sit under
     # two outcomes, so this is many-to-many.
@@ -32,6 +34,7 @@ class NationalIndicator(models.Model):
     class Meta:
         ordering = ["framework_version", "name"]
         constraints = [
+            models.UniqueConstraint(fields=["framework_version", "code"], name="unique_npf_indicator_code"),
             models.UniqueConstraint(fields=["framework_version", "name"], name="unique_npf_indicator_name"),
         ]
 
