@@ -4,14 +4,13 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY assets ./assets
-RUN npx sass --pkg-importer=node --load-path=. --style=compressed --no-source-map --quiet-deps \
-      assets/scss/app.scss build/static/app/app.css
+RUN npm run build:css
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-COPY pyproject.toml README.md ./
-RUN pip install --no-cache-dir .
+COPY pyproject.toml constraints.txt README.md ./
+RUN pip install --no-cache-dir -c constraints.txt .
 COPY . .
 COPY --from=assets /app/node_modules/govuk-frontend/dist /app/node_modules/govuk-frontend/dist
 COPY --from=assets /app/node_modules/@ministryofjustice/frontend/moj /app/node_modules/@ministryofjustice/frontend/moj

@@ -5,7 +5,6 @@ PYTHON ?= python3
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
-SASS_FLAGS := --pkg-importer=node --load-path=. --style=compressed --no-source-map --quiet-deps
 
 # The embedded default: SQLite, Celery eager, DEBUG on. Override any of these in the environment.
 export DEBUG ?= 1
@@ -40,13 +39,14 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 build/static/app/app.css: node_modules/.installed $(wildcard assets/scss/*.scss)
-	npx sass $(SASS_FLAGS) assets/scss/app.scss $@
+	npm run --silent build:css
 	@mkdir -p build/staticfiles
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
+	$(VENV)/bin/djlint templates --check
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
@@ -57,4 +57,4 @@ bench: setup
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) node_modules build test-artifacts db.sqlite3 test-db.sqlite3
+	rm -rf $(VENV) node_modules build test-artifacts db.sqlite3 test-db-*.sqlite3

@@ -119,6 +119,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
+    if "bench" not in str(connection.settings_dict["NAME"]):
+        sys.exit(f"Refusing to empty database {connection.settings_dict['NAME']!r}: its name must contain 'bench'.")
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     analyst, place = build_data(places=args.places, outcomes=args.outcomes)
