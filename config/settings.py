@@ -5,6 +5,8 @@ Production is the same module with DEBUG off and the variables below set; `manag
 is clean under it (tests/test_settings.py proves it).
 """
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,7 +45,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "csp",
-    "rules.apps.AutodiscoverRulesConfig",
+    "axes",
     "wellbeing.apps.WellbeingConfig",
 ]
 
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,8 +94,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The test database is a file, not memory, so a Celery worker started by a test can open it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # The test database is a file, not memory, so a Celery worker started by a test can open it;
+    # one per test process, so two runs in one checkout do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache; absent → eager tasks and local memory -----------------------
@@ -119,10 +124,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 
 # --- People ---------------------------------------------------------------------------------------
-AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# Roles in places are not Django permissions: wellbeing/access.py decides them. django-axes
+# counts failed sign-ins before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# After AXES_FAILURE_LIMIT failures for one username from one address, sign-in for that pair
+# pauses for AXES_COOLOFF_TIME (a 429 page saying so); a success resets the count. The address is
+# REMOTE_ADDR: behind a proxy every client shares the proxy's, so the pause then applies to the
+# username from everywhere, which is the safe side (X-Forwarded-For would be spoofable).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -3,35 +3,24 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from wellbeing import views as wellbeing_views
-from wellbeing.access import PublicPolicy, SignedInPolicy, declare_access
+from wellbeing.access import public_view, signed_in_view
 from wellbeing.forms import ChangePasswordForm, SignInForm
+
+sign_in = auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True)
+change_password = auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm)
 
 urlpatterns = [
     path("", wellbeing_views.home, name="home"),
     path("accessibility/", wellbeing_views.accessibility, name="accessibility"),
     path("healthz/", wellbeing_views.healthz, name="healthz"),
     # /accounts/
-    path(
-        "accounts/login/",
-        declare_access(PublicPolicy())(
-            auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True)
-        ),
-        name="login",
-    ),
-    path(
-        "accounts/logout/",
-        declare_access(PublicPolicy(methods=("POST",)))(auth_views.LogoutView.as_view()),
-        name="logout",
-    ),
+    path("accounts/login/", public_view(methods=("GET", "POST"))(sign_in), name="login"),
+    path("accounts/logout/", public_view(methods=("POST",))(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/signed-out/", wellbeing_views.signed_out, name="signed_out"),
-    path(
-        "accounts/password/",
-        declare_access(SignedInPolicy())(auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm)),
-        name="password_change",
-    ),
+    path("accounts/password/", signed_in_view(methods=("GET", "POST"))(change_password), name="password_change"),
     path(
         "accounts/password/done/",
-        declare_access(SignedInPolicy())(auth_views.PasswordChangeDoneView.as_view()),
+        signed_in_view()(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
     path("", include("wellbeing.urls")),

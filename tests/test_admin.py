@@ -23,3 +23,17 @@ def test_each_admin_list_page_opens_for_a_superuser(client):
         if model._meta.app_label in PROJECT_APPS:
             url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
             assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "place_admin", "staff_place_admin"])
+def test_the_admin_is_for_superusers_only(client, cast, visitor):
+    # The admin sees every place's rows: staff status alone must not open it.
+    if visitor == "place_admin":
+        client.force_login(cast.a.place_admin)
+    elif visitor == "staff_place_admin":
+        cast.a.place_admin.is_staff = True
+        cast.a.place_admin.save(update_fields=["is_staff"])
+        client.force_login(cast.a.place_admin)
+    response = client.get("/admin/wellbeing/placemembership/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login/")

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from tests.routes import all_routes, fill
 from wellbeing.models import PlaceMembership, User, WellbeingOutcome
-from wellbeing.navigation import PLACE_SECTIONS
-from wellbeing.services import DEMO_PLACE_SLUG, demo_place_seed
+from wellbeing.services import demo_place_seed
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -52,20 +52,13 @@ def test_seed_demo_refuses_under_production_settings():
 def test_every_page_of_the_demo_place_says_it_is_illustrative(client):
     demo = demo_place_seed()
     client.force_login(User.objects.get(username="demo-admin"))
-    from django.urls import NoReverseMatch, reverse
-
-    pages = 0
-    for _label, url_name, _permission in PLACE_SECTIONS:
-        try:
-            url = reverse(url_name, kwargs={"place_slug": DEMO_PLACE_SLUG})
-        except NoReverseMatch:
-            continue
+    place_routes = [route for route in all_routes() if route.is_place_scoped and route.parameters == ["place_slug"]]
+    assert len(place_routes) >= 2
+    for route in place_routes:
+        url = fill(route, {"place_slug": demo.place.slug})
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Illustrative demo data" in response.content.decode(), url
-        pages += 1
-    assert pages >= 2
-    assert demo.place.is_demo
 
 
 def test_other_places_carry_no_demo_label(client, cast):

@@ -4,11 +4,12 @@ axe does not catch these, so they are pinned here."""
 import pytest
 from bs4 import BeautifulSoup
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Submit
+from crispy_forms_gds.layout import Field as UpstreamField  # noqa: TID251 - pinning the upstream bug
+from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 from django.template import Context, Template
 
-from wellbeing.forms import character_count_textarea
+from wellbeing.layout import Field
 
 STRENGTHS = [("primary", "Primary"), ("secondary", "Secondary"), ("enabling", "Enabling")]
 
@@ -24,6 +25,9 @@ class ContributionForm(forms.Form):
         error_messages={"required": "Choose at least one pillar"},
     )
     note = forms.CharField(widget=forms.Textarea, max_length=200, required=False)  # no help text
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": "Reload the page: its version is missing"}
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,7 +36,7 @@ class ContributionForm(forms.Form):
             Field.text("title"),
             Field.radios("strength", inline=True),
             Field.checkboxes("pillars"),
-            character_count_textarea("note", max_characters=200),
+            Field.textarea("note", max_characters=200),
             Submit("submit", "Save"),
         )
 
@@ -58,6 +62,7 @@ def test_every_error_summary_link_lands_on_an_element_of_the_page():
     links = page.select(".govuk-error-summary__list a")
     assert [link.get_text() for link in links] == [
         "Someone else saved this intervention while you were editing it",
+        "Reload the page: its version is missing",
         "Enter a title",
         "Choose a strength",
         "Choose at least one pillar",
@@ -65,6 +70,24 @@ def test_every_error_summary_link_lands_on_an_element_of_the_page():
     for link in links:
         assert page.find(id=link["href"][1:]) is not None, f"{link['href']} points at nothing"
     assert page.select_one("#id_strength_1")["name"] == "strength"
+
+
+def test_form_wide_errors_of_a_form_without_visible_fields_are_listed_without_a_link():
+    class ConfirmForm(forms.Form):
+        version = forms.IntegerField(widget=forms.HiddenInput)
+
+        def clean(self):
+            raise forms.ValidationError("Someone else changed this first")
+
+    page = BeautifulSoup(
+        Template("{% load crispy_forms_gds %}{% error_summary form %}").render(
+            Context({"form": ConfirmForm(data={"version": "1"})})
+        ),
+        "html.parser",
+    )
+    items = page.select(".govuk-error-summary__list li")
+    assert [item.get_text(strip=True) for item in items] == ["Someone else changed this first"]
+    assert not page.select(".govuk-error-summary__list a")
 
 
 def test_error_summary_uses_govuk_frontend_6_markup():
@@ -84,8 +107,8 @@ def test_character_count_without_help_text_renders_and_describes_the_count():
 
 
 def test_upstream_character_count_still_needs_our_workaround():
-    """When this fails, crispy-forms-gds has fixed its KeyError: use Field.textarea directly and
-    delete wellbeing.forms.character_count_textarea."""
+    """When this fails, crispy-forms-gds has fixed its KeyError: delete wellbeing/layout.py's
+    textarea override and the ruff ban on crispy_forms_gds.layout.Field."""
 
     class NoteForm(forms.Form):
         note = forms.CharField(widget=forms.Textarea)
@@ -93,7 +116,7 @@ def test_upstream_character_count_still_needs_our_workaround():
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.helper = FormHelper()
-            self.helper.layout = Layout(Field.textarea("note", max_characters=200))
+            self.helper.layout = Layout(UpstreamField.textarea("note", max_characters=200))
 
     with pytest.raises(KeyError, match="aria-describedby"):
         render(NoteForm())

@@ -7,6 +7,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
 
 from config.env import env_bool, env_int, env_list
 
@@ -101,3 +102,28 @@ def test_every_page_carries_a_strict_content_security_policy_and_security_header
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@override_settings(
+    SECURE_SSL_REDIRECT=True,
+    SECURE_HSTS_SECONDS=31536000,
+    SESSION_COOKIE_SECURE=True,
+    CSRF_COOKIE_SECURE=True,
+)
+def test_with_production_security_values_http_redirects_and_cookies_are_locked_down(cast):
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    assert Client().get("/accounts/login/").status_code == 301
+
+    client = Client()
+    page = client.get("/accounts/login/", secure=True)
+    assert page.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    response = client.post("/accounts/login/", {"username": cast.a.viewer.username, "password": PASSWORD}, secure=True)
+    assert response.status_code == 302
+    for name in ("sessionid", "csrftoken"):
+        cookie = client.cookies[name]
+        assert cookie["secure"] is True, name
+        assert cookie["httponly"] is True, name
+        assert cookie["samesite"] == "Lax", name

@@ -1,13 +1,14 @@
 """The one place that decides who may see and do what in a place.
 
 Every place-scoped view is wrapped in `place_view`, which resolves the place from the URL for the
-signed-in person: a person who is not a member gets 404 (never a hint that the place exists), a
-member whose role lacks the permission gets 403 with a page that says which roles may do it.
-Every place-scoped read then goes through a queryset's `for_place(place)`.
+signed-in person: a person who is not a member gets 404 (the same page as for a place that does
+not exist), a member whose role lacks the permission gets 403 with a page that says which roles
+may do it. Every place-scoped read then goes through `for_place(place)` on a queryset, and single
+objects through `object_get_for_place`, which answers 404 for another place's object.
 
-Role checks are `rules` predicates built from PERMISSION_ROLES below. They are tested through
-`rules.has_perm` (the rule set), not `user.has_perm`, so being a Django superuser grants nothing
-inside a place: superusers use the Django admin.
+Role checks are `rules` predicates in a rule set of our own (PLACE_RULES), built from PERMISSIONS.
+They are not Django permissions: `user.has_perm` plays no part, so being a Django superuser grants
+nothing inside a place (superusers work in the Django admin).
 """
 
 from collections.abc import Callable
@@ -17,43 +18,66 @@ from functools import wraps
 import rules
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
 
 from wellbeing.models import Place, PlaceMembership, Role
 
 ALL_ROLES = frozenset(Role)
 
-# Permission name → the roles that hold it. Later issues add their permissions here.
-PERMISSION_ROLES: dict[str, frozenset[Role]] = {
-    "wellbeing.view_place": ALL_ROLES,
-    "wellbeing.view_members": frozenset({Role.PLACE_ADMIN}),
+
+@dataclass(frozen=True)
+class Permission:
+    roles: frozenset[Role]
+    description: str  # completes "You need to be … to …" on the 403 page
+
+
+# Permission name → who holds it. Later issues add theirs here (as names: wellbeing imports no
+# app above it).
+PERMISSIONS: dict[str, Permission] = {
+    "place.view": Permission(ALL_ROLES, "see this place"),
+    "place.view_members": Permission(frozenset({Role.PLACE_ADMIN}), "see the people who have access to this place"),
 }
 
-# What a person is told on the 403 page when they lack a permission.
-PERMISSION_DESCRIPTIONS: dict[str, str] = {
-    "wellbeing.view_place": "see this place",
-    "wellbeing.view_members": "see the people who have access to this place",
-}
 
-
-def _memberships(user) -> list[PlaceMembership]:
-    """The person's memberships with their places: one query per request, kept on the user."""
+def memberships_for(user) -> list[PlaceMembership]:
+    """The person's memberships with their places, by place name: one query per request, kept
+    on the user object, so the place, the role and the navigation cost one query together."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_place_memberships", None)
     if cached is None:
-        cached = list(PlaceMembership.objects.filter(user=user).select_related("place"))
+        cached = list(PlaceMembership.objects.filter(user=user).select_related("place").order_by("place__name"))
         user._place_memberships = cached
     return cached
 
 
-def user_place_roles(user) -> dict[int, str]:
-    """The person's role in each of their places."""
-    return {membership.place_id: membership.role for membership in _memberships(user)}
+def role_in_place(user, place: Place) -> Role | None:
+    if not isinstance(place, Place):
+        # A predicate must never compare another model's id with a place id.
+        raise TypeError(f"Place permissions are checked against a Place, not {type(place).__name__}.")
+    for membership in memberships_for(user):
+        if membership.place_id == place.pk:
+            return Role(membership.role)
+    return None
 
 
-def role_in_place(user, place: Place) -> str | None:
-    return user_place_roles(user).get(place.pk)
+def _holds_one_of(roles: frozenset[Role]):
+    @rules.predicate(name=f"holds one of {sorted(roles)}")
+    def predicate(user, place) -> bool:
+        return role_in_place(user, place) in roles
+
+    return predicate
+
+
+PLACE_RULES = rules.RuleSet()
+for _name, _permission in PERMISSIONS.items():
+    PLACE_RULES.add_rule(_name, _holds_one_of(_permission.roles))
+
+
+def user_can(user, permission: str, place: Place) -> bool:
+    return PLACE_RULES.test_rule(permission, user, place)
 
 
 @dataclass(frozen=True)
@@ -64,48 +88,21 @@ class PlaceAccess:
 
 def place_get_for_user(*, user, slug: str) -> PlaceAccess:
     """The place with this slug if the person is a member of it; otherwise 404."""
-    for membership in _memberships(user):
+    for membership in memberships_for(user):
         if membership.place.slug == slug:
             return PlaceAccess(place=membership.place, role=Role(membership.role))
     raise Http404("No such place.")
 
 
-def roles_with_permission(permission: str) -> frozenset[Role]:
-    return PERMISSION_ROLES[permission]
+def object_get_for_place(queryset: QuerySet, *, place: Place, **lookup) -> Model:
+    """One object of this place, or 404 — also when the object exists in another place."""
+    try:
+        return queryset.for_place(place).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404(f"No such {queryset.model._meta.verbose_name} in this place.") from None
 
 
-def user_can(user, permission: str, place: Place) -> bool:
-    return rules.has_perm(permission, user, place)
-
-
-def place_view(permission: str = "wellbeing.view_place") -> Callable:
-    """Decorate a view under /places/<place_slug>/…: sign-in required, 404 for non-members,
-    403 for members without `permission`. The view receives `place` instead of `place_slug`,
-    and `request.place_role` holds the person's role."""
-    if permission not in PERMISSION_ROLES:
-        raise ValueError(f"Unknown permission {permission!r}: add it to PERMISSION_ROLES.")
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, place_slug: str, *args, **kwargs) -> HttpResponse:
-            access = place_get_for_user(user=request.user, slug=place_slug)
-            if not user_can(request.user, permission, access.place):
-                allowed = sorted(Role(role).label.lower() for role in roles_with_permission(permission))
-                raise PermissionDenied(
-                    f"You need to be {_or_list(allowed)} in {access.place.name} to "
-                    f"{PERMISSION_DESCRIPTIONS.get(permission, 'do this')}. "
-                    f"Your role here is {access.role.label.lower()}."
-                )
-            request.place = access.place
-            request.place_role = access.role
-            return view(request, *args, place=access.place, **kwargs)
-
-        # Read by the authorisation-matrix test, so every view declares who may reach it.
-        wrapped.access_policy = PlacePolicy(permission=permission)
-        return wrapped
-
-    return decorator
+# --- View decorators: each guards a view and declares its policy for the authorisation matrix ----
 
 
 @dataclass(frozen=True)
@@ -113,33 +110,74 @@ class PlacePolicy:
     """A place-scoped view: anonymous → sign in; non-member → 404; roles without the permission → 403."""
 
     permission: str
-    methods: tuple[str, ...] = ("GET",)
+    methods: tuple[str, ...]
 
     @property
     def allowed_roles(self) -> frozenset[Role]:
-        return roles_with_permission(self.permission)
+        return PERMISSIONS[self.permission].roles
 
 
 @dataclass(frozen=True)
 class SignedInPolicy:
     """Any signed-in person; anonymous → sign in."""
 
-    methods: tuple[str, ...] = ("GET",)
+    methods: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class PublicPolicy:
     """Anyone, signed in or not (sign-in pages, health check)."""
 
-    methods: tuple[str, ...] = ("GET",)
+    methods: tuple[str, ...]
 
 
-def declare_access(policy) -> Callable:
-    """Declare the access policy of a view that is not place-scoped, for the authorisation matrix."""
+def place_view(permission: str = "place.view", *, methods: tuple[str, ...] = ("GET",)) -> Callable:
+    """Decorate a view under /places/<place_slug>/…: other methods → 405, sign-in required, 404
+    for non-members, 403 for members without `permission`. The view receives `place` instead of
+    `place_slug`; `request.place` and `request.place_role` are set for the templates."""
+    if permission not in PERMISSIONS:
+        raise ValueError(f"Unknown permission {permission!r}: add it to PERMISSIONS.")
 
-    def decorator(view: Callable) -> Callable:
-        view.access_policy = policy
-        return view
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @require_http_methods(list(methods))
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, place_slug: str, *args, **kwargs) -> HttpResponse:
+            access = place_get_for_user(user=request.user, slug=place_slug)
+            if not user_can(request.user, permission, access.place):
+                allowed = sorted(role.label.lower() for role in PERMISSIONS[permission].roles)
+                raise PermissionDenied(
+                    f"You need to be {_or_list(allowed)} in {access.place.name} to "
+                    f"{PERMISSIONS[permission].description}. Your role here is {access.role.label.lower()}."
+                )
+            request.place = access.place
+            request.place_role = access.role
+            return view(request, *args, place=access.place, **kwargs)
+
+        wrapped.access_policy = PlacePolicy(permission=permission, methods=methods)
+        return wrapped
+
+    return decorator
+
+
+def signed_in_view(*, methods: tuple[str, ...] = ("GET",)) -> Callable:
+    """Decorate a view for any signed-in person (not place-scoped)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        wrapped = require_http_methods(list(methods))(login_required(view))
+        wrapped.access_policy = SignedInPolicy(methods=methods)
+        return wrapped
+
+    return decorator
+
+
+def public_view(*, methods: tuple[str, ...] = ("GET",)) -> Callable:
+    """Decorate a view anyone may open, signed in or not."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        wrapped = require_http_methods(list(methods))(view)
+        wrapped.access_policy = PublicPolicy(methods=methods)
+        return wrapped
 
     return decorator
 

@@ -69,3 +69,12 @@ admin.site.register(CwbPillar)
 admin.site.register(FairWorkCriterion)
 admin.site.register(AnchorInstitutionType)
 admin.site.site_header = "Shift the Dial administration"
+
+
+def _superusers_only(request) -> bool:
+    # The admin sees every place's rows, so only superusers may use it: giving a place
+    # administrator staff status must not open other places to them.
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only

@@ -1,19 +1,13 @@
 """Forms for signing in and account pages, laid out with crispy-forms-gds in the GOV.UK style."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Layout, Size, Submit
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
 
-
-def character_count_textarea(field: str, *, max_characters: int, **kwargs) -> Field:
-    """A textarea with GOV.UK's character count.
-
-    crispy-forms-gds 2.0.1 raises KeyError('aria-describedby') for a character-count textarea
-    whose field has no help text: it appends to an attribute that was never set. Starting the
-    attribute empty lets it append. Pinned by tests/test_form_markup.py.
-    """
-    kwargs.setdefault("aria_describedby", "")
-    return Field.textarea(field, max_characters=max_characters, **kwargs)
+from wellbeing.layout import Field
+from wellbeing.services import DEMO_USERNAMES
 
 
 class SignInForm(AuthenticationForm):
@@ -21,6 +15,7 @@ class SignInForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account has been switched off. Ask your place administrator.",
+        "demo_account": "Demo accounts only work where the illustrative demo is set up, not on this service.",
     }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -33,6 +28,12 @@ class SignInForm(AuthenticationForm):
             Field.text("password", autocomplete="current-password"),
             Submit("submit", "Sign in"),
         )
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        # A database seeded by `make run` might later be served with production settings.
+        if user.username in DEMO_USERNAMES and not settings.DEMO_DATA_ALLOWED:
+            raise ValidationError(self.error_messages["demo_account"], code="demo_account")
 
 
 class ChangePasswordForm(PasswordChangeForm):

@@ -1,8 +1,9 @@
 """The sections of a place, in the order the navigation shows them.
 
 Each entry names a URL by string only (wellbeing must not import the apps above it) and the
-permission needed to open it. A section appears once its URL exists and the person holds the
-permission: later issues add views, not navigation code.
+permission needed to open it. Sections that later issues build are listed in PENDING_SECTIONS;
+tests/test_navigation.py checks that every other name resolves, and tells you to move a pending
+one out once its view exists.
 """
 
 from collections.abc import Callable
@@ -11,34 +12,52 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 
 PLACE_SECTIONS: list[tuple[str, str, str]] = [
-    ("Overview", "wellbeing:place_overview", "wellbeing.view_place"),
-    ("Wellbeing outcomes", "wellbeing:outcome_list", "wellbeing.view_place"),
-    ("Intervention map", "interventions:register", "wellbeing.view_place"),
-    ("Gap analysis", "interventions:gap_analysis", "wellbeing.view_place"),
-    ("Alignment", "wellbeing:alignment", "wellbeing.view_place"),
-    ("Partnerships", "partnerships:partnership_list", "wellbeing.view_place"),
-    ("Budgets and decisions", "wellbeing:budgets", "wellbeing.view_place"),
-    ("People and roles", "wellbeing:place_members", "wellbeing.view_members"),
+    ("Overview", "wellbeing:place_overview", "place.view"),
+    ("Wellbeing outcomes", "wellbeing:outcome_list", "place.view"),
+    ("Intervention map", "interventions:register", "place.view"),
+    ("Gap analysis", "interventions:gap_analysis", "place.view"),
+    ("Alignment", "wellbeing:alignment", "place.view"),
+    ("Partnerships", "partnerships:partnership_list", "place.view"),
+    ("Budgets and decisions", "wellbeing:budgets", "place.view"),
+    ("People and roles", "wellbeing:place_members", "place.view_members"),
 ]
+
+PENDING_SECTIONS = {
+    "wellbeing:outcome_list",  # the intervention map issue
+    "interventions:register",  # the intervention map issue
+    "interventions:gap_analysis",  # the gap analysis issue
+    "wellbeing:alignment",  # the strategic alignment issue
+    "partnerships:partnership_list",  # the partnerships issue
+    "wellbeing:budgets",  # the strategic alignment issue (budgets and decisions)
+}
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     href: str
-    current: bool
+    aria_current: str  # "page" for the page itself, "true" for a page inside the section, "" otherwise
 
 
 def place_sections(*, place_slug: str, current_path: str, can: Callable[[str], bool]) -> list[NavItem]:
     items = []
     for label, url_name, permission in PLACE_SECTIONS:
-        try:
-            href = reverse(url_name, kwargs={"place_slug": place_slug})
-        except NoReverseMatch:
-            continue  # not built yet
-        if not can(permission):
+        if url_name in PENDING_SECTIONS or not can(permission):
             continue
-        is_overview = url_name == "wellbeing:place_overview"
-        current = current_path == href if is_overview else current_path.startswith(href)
-        items.append(NavItem(label=label, href=href, current=current))
+        href = reverse(url_name, kwargs={"place_slug": place_slug})
+        if current_path == href:
+            aria_current = "page"
+        elif url_name != "wellbeing:place_overview" and current_path.startswith(href):
+            aria_current = "true"
+        else:
+            aria_current = ""
+        items.append(NavItem(label=label, href=href, aria_current=aria_current))
     return items
+
+
+def section_url_resolves(url_name: str) -> bool:
+    try:
+        reverse(url_name, kwargs={"place_slug": "any-place"})
+    except NoReverseMatch:
+        return False
+    return True

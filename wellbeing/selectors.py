@@ -6,10 +6,6 @@ from wellbeing.models import NationalIndicator, NationalOutcome, Place, PlaceMem
 from wellbeing.models.npf import NPF_2018
 
 
-def memberships_for_user(*, user) -> QuerySet[PlaceMembership]:
-    return PlaceMembership.objects.filter(user=user).select_related("place").order_by("place__name")
-
-
 def place_members(*, place: Place) -> QuerySet[PlaceMembership]:
     return (
         PlaceMembership.objects.filter(place=place)

@@ -18,13 +18,16 @@ def _target_id(bound_field: forms.BoundField) -> str:
 
 @register.filter
 def error_summary_links(form: forms.BaseForm) -> list[tuple[str, str]]:
-    """(href, message) for every error of the form, in field order; form-wide errors first,
-    linking to the first field, as the GOV.UK error summary pattern asks."""
+    """(href, message) for every error of the form, as the GOV.UK error summary lists them:
+    form-wide errors and errors on hidden fields (such as a version for optimistic locking) first,
+    linking to the first visible field; then each visible field's errors, linking to it. With no
+    visible field, form-wide errors have no link (href "")."""
     visible = form.visible_fields()
-    links = []
-    if visible:
-        first = f"#{_target_id(visible[0])}"
-        links.extend((first, str(error)) for error in form.non_field_errors())
+    first = f"#{_target_id(visible[0])}" if visible else ""
+    form_wide = list(form.non_field_errors())
+    for hidden in form.hidden_fields():
+        form_wide.extend(hidden.errors)
+    links = [(first, str(error)) for error in form_wide]
     for bound_field in visible:
         links.extend((f"#{_target_id(bound_field)}", str(error)) for error in bound_field.errors)
     return links
