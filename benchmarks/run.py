@@ -5,7 +5,8 @@ the number of SQL queries. Times are in-process (Django's test client): server t
     python benchmarks/run.py --places 32 --outcomes 30
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/shift_bench python benchmarks/run.py
 
-The database named by BENCH_DATABASE_URL (default: build/benchmark.sqlite3) is emptied first.
+The database named by BENCH_DATABASE_URL (default: build/benchmark.sqlite3) is emptied first (its
+schema dropped and migrated afresh); its name must contain "bench".
 """
 
 import argparse
@@ -45,6 +46,21 @@ def setup_django() -> None:
     django.setup()
 
 
+def reset_schema() -> None:
+    """Start from an empty schema, so the benchmark never runs on a stale one."""
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    if "bench" not in name:
+        sys.exit(f"Refusing to empty database {name!r}: its name must contain 'bench'.")
+    if connection.vendor == "sqlite":
+        connection.close()
+        Path(name).unlink(missing_ok=True)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+
+
 def build_data(*, places: int, outcomes: int):
     from django.core.management import call_command
     from django.db import transaction
@@ -59,7 +75,6 @@ def build_data(*, places: int, outcomes: int):
         WellbeingOutcome,
     )
 
-    call_command("flush", interactive=False, verbosity=0)
     call_command("load_reference", verbosity=0)
     national = list(NationalOutcome.objects.all())
     indicators = list(NationalIndicator.objects.all())
@@ -119,8 +134,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    if "bench" not in str(connection.settings_dict["NAME"]):
-        sys.exit(f"Refusing to empty database {connection.settings_dict['NAME']!r}: its name must contain 'bench'.")
+    reset_schema()
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     analyst, place = build_data(places=args.places, outcomes=args.outcomes)
