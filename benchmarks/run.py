@@ -51,7 +51,7 @@ def reset_schema() -> None:
     from django.db import connection
 
     name = str(connection.settings_dict["NAME"])
-    if "bench" not in name:
+    if "bench" not in Path(name).name:
         sys.exit(f"Refusing to empty database {name!r}: its name must contain 'bench'.")
     if connection.vendor == "sqlite":
         connection.close()

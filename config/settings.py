@@ -128,9 +128,12 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 # counts failed sign-ins before the password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # After AXES_FAILURE_LIMIT failures for one username from one address, sign-in for that pair
-# pauses for AXES_COOLOFF_TIME (a 429 page saying so); a success resets the count. The address is
-# REMOTE_ADDR: behind a proxy every client shares the proxy's, so the pause then applies to the
-# username from everywhere, which is the safe side (X-Forwarded-For would be spoofable).
+# pauses for AXES_COOLOFF_TIME (a 429 page saying so); a success resets the count, and further
+# tries during the pause do not lengthen it (so nobody can keep another person locked out).
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No log of every sign-in (personal data with no purpose here); failures are kept only while counted.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -185,8 +188,11 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 # --- Security -------------------------------------------------------------------------------------
-# Behind a TLS-terminating proxy, set TRUST_X_FORWARDED_PROTO=1 so Django knows the request was HTTPS.
-if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
+# Behind our own TLS-terminating proxy (the only thing that can reach the app), set
+# TRUST_X_FORWARDED_PROTO=1: Django then knows the request was HTTPS, and sign-in throttling takes
+# the client's address from the proxy's X-Forwarded-For entry (config/client_address.py).
+TRUST_X_FORWARDED_PROTO = env_bool("TRUST_X_FORWARDED_PROTO", default=False)
+if TRUST_X_FORWARDED_PROTO:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)

@@ -16,7 +16,7 @@ class Route:
 
     @property
     def is_place_scoped(self) -> bool:
-        return self.route.startswith("places/<slug:place_slug>/")
+        return "place_slug" in self.parameters
 
     @property
     def parameters(self) -> list[str]:

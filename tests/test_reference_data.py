@@ -96,6 +96,31 @@ def test_a_renamed_indicator_or_region_is_updated_in_place_not_duplicated(tmp_pa
     assert list(Place.objects.get(slug="falkirk-growth-deal").member_councils.all()) == [falkirk]
 
 
+def test_indicator_names_can_be_swapped_in_one_load(tmp_path):
+    swapped = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, swapped)
+    text = (swapped / "npf_national_indicators.csv").read_text(encoding="utf-8")
+    text = text.replace("CYP01,CYP,Child social and physical development", "CYP01,CYP,@@")
+    text = text.replace("CYP02,CYP,Child wellbeing and happiness", "CYP02,CYP,Child social and physical development")
+    text = text.replace("CYP01,CYP,@@", "CYP01,CYP,Child wellbeing and happiness")
+    (swapped / "npf_national_indicators.csv").write_text(text, encoding="utf-8")
+
+    reference_data_load(directory=swapped)
+
+    assert NationalIndicator.objects.get(code="CYP01").name == "Child wellbeing and happiness"
+    assert NationalIndicator.objects.get(code="CYP02").name == "Child social and physical development"
+
+
+def test_a_region_code_never_takes_over_another_place(tmp_path):
+    from tests.factories import PlaceFactory
+
+    Place.objects.filter(slug="moray-growth-deal").update(slug="moray-growth-deal-old")
+    PlaceFactory(name="A council that took the slug", slug="moray-growth-deal")
+    with pytest.raises(ReferenceDataError, match="already the address of a place that is not a region"):
+        reference_data_load()
+    assert Place.objects.get(slug="moray-growth-deal").kind == Place.Kind.COUNCIL
+
+
 def test_a_broken_file_changes_nothing_and_says_what_is_wrong(tmp_path):
     broken = tmp_path / "reference"
     shutil.copytree(REFERENCE_DIR, broken)

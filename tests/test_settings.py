@@ -1,5 +1,6 @@
 """Settings are read from the environment; production settings pass `check --deploy` cleanly."""
 
+import json
 import os
 import subprocess
 import sys
@@ -7,7 +8,6 @@ import sys
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.test import override_settings
 
 from config.env import env_bool, env_int, env_list
 
@@ -104,26 +104,32 @@ def test_every_page_carries_a_strict_content_security_policy_and_security_header
     assert response.headers["Referrer-Policy"] == "same-origin"
 
 
-@override_settings(
-    SECURE_SSL_REDIRECT=True,
-    SECURE_HSTS_SECONDS=31536000,
-    SESSION_COOKIE_SECURE=True,
-    CSRF_COOKIE_SECURE=True,
-)
-def test_with_production_security_values_http_redirects_and_cookies_are_locked_down(cast):
-    from django.test import Client
-
-    from tests.factories import PASSWORD
-
-    assert Client().get("/accounts/login/").status_code == 301
-
-    client = Client()
-    page = client.get("/accounts/login/", secure=True)
-    assert page.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
-    response = client.post("/accounts/login/", {"username": cast.a.viewer.username, "password": PASSWORD}, secure=True)
-    assert response.status_code == 302
-    for name in ("sessionid", "csrftoken"):
-        cookie = client.cookies[name]
-        assert cookie["secure"] is True, name
-        assert cookie["httponly"] is True, name
-        assert cookie["samesite"] == "Lax", name
+def test_under_production_settings_http_redirects_and_https_gets_hsts_and_locked_down_cookies():
+    # Real production settings (DEBUG off, nothing overridden), in a subprocess.
+    code = """
+import django, json
+django.setup()
+from django.test import Client
+http = Client().get("/accounts/login/", HTTP_HOST="shift-the-dial.example.gov.uk")
+client = Client()
+https = client.get("/accounts/login/", secure=True, HTTP_HOST="shift-the-dial.example.gov.uk")
+from django.conf import settings
+cookie = client.cookies["csrftoken"]
+print(json.dumps({
+    "http": [http.status_code, http.headers.get("Location")],
+    "https": https.status_code,
+    "hsts": https.headers.get("Strict-Transport-Security"),
+    "csrf_cookie": [bool(cookie["secure"]), bool(cookie["httponly"]), cookie["samesite"]],
+    "session_cookie": [
+        settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_HTTPONLY, settings.SESSION_COOKIE_SAMESITE
+    ],
+}))
+"""
+    result = _run(["-c", code], {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "config.settings", "STATIC_MANIFEST": "0"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert shown["http"] == [301, "https://shift-the-dial.example.gov.uk/accounts/login/"]
+    assert shown["https"] == 200
+    assert shown["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert shown["csrf_cookie"] == [True, True, "Lax"]
+    assert shown["session_cookie"] == [True, True, "Lax"]

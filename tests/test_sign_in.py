@@ -67,3 +67,33 @@ def test_durations_are_written_in_words(minutes, words):
     from wellbeing.templatetags.wellbeing_format import duration_in_words
 
     assert duration_in_words(timedelta(minutes=minutes)) == words
+
+
+def test_behind_our_proxy_a_lockout_is_per_real_client_not_per_proxy(client, cast, settings):
+    settings.TRUST_X_FORWARDED_PROTO = True
+    username = cast.a.viewer.username
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.9", "REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post("/accounts/login/", {"username": username, "password": "wrong"}, **attacker)
+    assert response.status_code == 429
+    colleague = {"HTTP_X_FORWARDED_FOR": "198.51.100.4", "REMOTE_ADDR": "127.0.0.1"}
+    response = client.post("/accounts/login/", {"username": username, "password": PASSWORD}, **colleague)
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("trusted", "meta", "address"),
+    [
+        (False, {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, "10.0.0.1"),
+        (True, {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, "203.0.113.9"),
+        # A client's own X-Forwarded-For entries are to the left of the proxy's: never trusted.
+        (True, {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.9"}, "203.0.113.9"),
+        (True, {"REMOTE_ADDR": "127.0.0.1"}, "127.0.0.1"),
+    ],
+)
+def test_the_client_address_trusts_only_our_proxys_entry(rf, settings, trusted, meta, address):
+    from config.client_address import client_address
+
+    settings.TRUST_X_FORWARDED_PROTO = trusted
+    request = rf.get("/", **meta)
+    assert client_address(request) == address

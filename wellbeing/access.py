@@ -53,6 +53,11 @@ def memberships_for(user) -> list[PlaceMembership]:
     return cached
 
 
+def forget_memberships(user) -> None:
+    """Call after changing a person's memberships within a request that already read them."""
+    user.__dict__.pop("_place_memberships", None)
+
+
 def role_in_place(user, place: Place) -> Role | None:
     if not isinstance(place, Place):
         # A predicate must never compare another model's id with a place id.
@@ -139,7 +144,7 @@ def place_view(permission: str = "place.view", *, methods: tuple[str, ...] = ("G
         raise ValueError(f"Unknown permission {permission!r}: add it to PERMISSIONS.")
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @require_http_methods(list(methods))
+        @require_http_methods(_allowed(methods))
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, place_slug: str, *args, **kwargs) -> HttpResponse:
@@ -164,7 +169,7 @@ def signed_in_view(*, methods: tuple[str, ...] = ("GET",)) -> Callable:
     """Decorate a view for any signed-in person (not place-scoped)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        wrapped = require_http_methods(list(methods))(login_required(view))
+        wrapped = require_http_methods(_allowed(methods))(login_required(view))
         wrapped.access_policy = SignedInPolicy(methods=methods)
         return wrapped
 
@@ -175,11 +180,16 @@ def public_view(*, methods: tuple[str, ...] = ("GET",)) -> Callable:
     """Decorate a view anyone may open, signed in or not."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        wrapped = require_http_methods(list(methods))(view)
+        wrapped = require_http_methods(_allowed(methods))(view)
         wrapped.access_policy = PublicPolicy(methods=methods)
         return wrapped
 
     return decorator
+
+
+def _allowed(methods: tuple[str, ...]) -> list[str]:
+    # HEAD is GET without a body; monitors and link checkers use it.
+    return [*methods, "HEAD"] if "GET" in methods and "HEAD" not in methods else list(methods)
 
 
 def _or_list(words: list[str]) -> str:

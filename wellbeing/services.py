@@ -73,9 +73,14 @@ def reference_data_load(*, directory: Path = REFERENCE_DIR) -> dict[str, int]:
 
     regions = 0
     for row in _read_csv(directory / "regional_deals.csv"):
+        if Place.objects.filter(slug=row["code"]).exclude(kind=Place.Kind.REGION).exists():
+            raise ReferenceDataError(
+                f"Region code {row['code']!r} is already the address of a place that is not a region."
+            )
         region, _ = Place.objects.update_or_create(
             slug=row["code"],
-            defaults={"name": row["name"], "kind": Place.Kind.REGION, "region_kind": row["kind"]},
+            kind=Place.Kind.REGION,
+            defaults={"name": row["name"], "region_kind": row["kind"]},
         )
         names = [name.strip() for name in row["member_councils"].split(";") if name.strip()]
         unknown = [name for name in names if name not in councils]

@@ -34,8 +34,8 @@ class NationalIndicator(models.Model):
     class Meta:
         ordering = ["framework_version", "name"]
         constraints = [
+            # The code is the key; names may be corrected, even swapped, in one load.
             models.UniqueConstraint(fields=["framework_version", "code"], name="unique_npf_indicator_code"),
-            models.UniqueConstraint(fields=["framework_version", "name"], name="unique_npf_indicator_name"),
         ]
 
     def __str__(self) -> str:
