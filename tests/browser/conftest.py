@@ -65,18 +65,19 @@ class CheckedPage:
     def goto(self, path: str, name: str | None = None, *, status: int = 200):
         """Visit a page and check it. Chromium logs a refused page (403, 404) as a console error;
         that one line is expected when the test asks for that status, and only for that page."""
-        url = self.base_url + path
-        response = self.page.goto(url)
+        response = self.page.goto(self.base_url + path)
         assert response.status == status, f"{path}: expected {status}, got {response.status}"
-        if status >= 400:
-            expected = f"the server responded with a status of {status}"
-            self.errors = [e for e in self.errors if not (expected in e and e.endswith(f"({url})"))]
-        self.check(name or path)
+        self.check(name or path, status=status)
         return response
 
-    def check(self, name: str) -> None:
-        """Check the page now shown: no console errors, no axe violations; save a screenshot."""
+    def check(self, name: str, *, status: int = 200) -> None:
+        """Check the page now shown: no console errors, no axe violations; save a screenshot.
+        A refused page the test expects (status 4xx) may log that one refusal, for that page only."""
         self.page.wait_for_load_state("load")
+        if status >= 400:
+            expected = f"the server responded with a status of {status}"
+            url = self.page.url
+            self.errors = [e for e in self.errors if not (expected in e and e.endswith(f"({url})"))]
         self.visited.append(self.page.url)
         self.shots.mkdir(parents=True, exist_ok=True)
         filename = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "page"

@@ -104,3 +104,24 @@ def test_a_person_changes_their_password_and_a_weak_one_is_explained(browser_pag
     page.get_by_role("button", name="Change password").click()
     browser_page.check("password-changed")
     expect(page.get_by_role("heading", name="Password changed")).to_be_visible()
+
+
+def test_repeated_wrong_passwords_pause_sign_in_with_a_page_that_says_why(browser_page, cast, settings):
+    page = browser_page.page
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        browser_page.sign_in(cast.a.officer.username, f"wrong-{attempt}")
+    browser_page.check("sign-in-paused", status=429)
+    expect(page.get_by_role("heading", name="Sign-in is paused for this account")).to_be_visible()
+    expect(page.get_by_text("for the next 15 minutes")).to_be_visible()
+
+
+def test_a_form_posted_after_its_session_token_is_gone_explains_that_it_expired(browser_page, cast):
+    page = browser_page.page
+    browser_page.goto("/accounts/login/", "sign-in")
+    page.context.clear_cookies()  # as when a session ends in another tab
+    page.get_by_label("Username").fill(cast.a.viewer.username)
+    page.get_by_label("Password").fill(cast.password)
+    page.get_by_role("button", name="Sign in").click()
+    browser_page.check("form-expired", status=403)
+    expect(page.get_by_role("heading", name="Your form has expired")).to_be_visible()
+    expect(page.get_by_text("Nothing was saved")).to_be_visible()
