@@ -46,7 +46,12 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "csp",
     "axes",
+    "django_filters",
+    "simple_history",
+    "import_export",
     "wellbeing.apps.WellbeingConfig",
+    "partnerships.apps.PartnershipsConfig",
+    "interventions.apps.InterventionsConfig",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records who made each change in the history tables (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -238,3 +245,14 @@ LOGGING = {
 # --- The service ----------------------------------------------------------------------------------
 SERVICE_NAME = "Shift the Dial"
 AUTH_USER_MODEL = "wellbeing.User"
+
+# --- The intervention map -------------------------------------------------------------------------
+# An effectiveness assessment older than this is flagged as stale (12 months by default).
+ASSESSMENT_STALE_AFTER_DAYS = env_int("ASSESSMENT_STALE_AFTER_DAYS", default=365)
+# Spreadsheet imports: larger files are refused with a message saying the limit; files with more
+# rows than IMPORT_INLINE_MAX_ROWS are checked and imported by a Celery worker, with progress shown.
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", default=5) * 1024 * 1024
+IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", default=200)
+# django-import-export: every import runs in a transaction, so a failed commit leaves nothing behind.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

@@ -24,5 +24,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("wellbeing.urls")),
+    path("", include("interventions.urls")),
     path("admin/", admin.site.urls),
 ]

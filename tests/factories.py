@@ -1,8 +1,11 @@
 """Factories with realistic en_GB data. Reference data (NPF, councils) is loaded, not made up."""
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from interventions.models import Contribution, Intervention
+from partnerships.models import Organisation
 from wellbeing.models import Place, PlaceMembership, Role, User, WellbeingOutcome
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test personas only
@@ -49,3 +52,38 @@ class WellbeingOutcomeFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Wellbeing outcome {n}")
     description = factory.Faker("sentence")
     priority_rank = factory.Sequence(lambda n: n + 1)
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    place = factory.SubFactory(PlaceFactory)
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.OTHER
+
+
+class InterventionFactory(DjangoModelFactory):
+    class Meta:
+        model = Intervention
+        skip_postgeneration_save = True
+
+    place = factory.SubFactory(PlaceFactory)
+    title = factory.Sequence(lambda n: f"Intervention {n}")
+    kind = Intervention.Kind.PROJECT
+    level = Intervention.Level.LOCAL
+    status = Intervention.Status.ACTIVE
+    lead_organisation = factory.SubFactory(OrganisationFactory, place=factory.SelfAttribute("..place"))
+    description = factory.Faker("sentence")
+
+
+class ContributionFactory(DjangoModelFactory):
+    class Meta:
+        model = Contribution
+
+    intervention = factory.SubFactory(InterventionFactory)
+    outcome = factory.SubFactory(WellbeingOutcomeFactory, place=factory.SelfAttribute("..intervention.place"))
+    strength = Contribution.Strength.PRIMARY
+    effectiveness = Contribution.Effectiveness.MODERATE
+    basis = Contribution.Basis.MONITORED
+    assessed_on = factory.LazyFunction(timezone.localdate)

@@ -15,19 +15,39 @@ place A's address and expects 404 from every member of A.
 import pytest
 from django.test import Client
 
+from interventions.models import Intervention
+from tests.factories import ContributionFactory, InterventionFactory
 from tests.routes import all_routes, fill
 from wellbeing.access import PERMISSIONS, PlacePolicy, PublicPolicy, SignedInPolicy
-from wellbeing.models import Role
+from wellbeing.models import Role, WellbeingOutcome
 
 # Written out, not imported: a new role must be given each permission here on purpose.
 EXPECTED_ROLES = {
     "place.view": {Role.VIEWER, Role.ANALYST, Role.OFFICER, Role.PARTNERSHIP_LEAD, Role.PLACE_ADMIN},
     "place.view_members": {Role.PLACE_ADMIN},
+    "outcome.edit": {Role.OFFICER, Role.PLACE_ADMIN},
+    "intervention.edit": {Role.OFFICER, Role.PLACE_ADMIN},
+    "intervention.import": {Role.OFFICER, Role.PLACE_ADMIN},
 }
 STRICT_CSP = {"script-src": "'self'", "style-src": "'self'", "frame-ancestors": "'none'", "object-src": "'none'"}
 
+
+
+def _outcome_of(place_cast) -> str:
+    return str(WellbeingOutcome.objects.filter(place=place_cast.place).order_by("pk").first().pk)
+
+
+def _intervention_of(place_cast) -> str:
+    intervention = Intervention.objects.filter(place=place_cast.place).order_by("pk").first()
+    if intervention is None:
+        intervention = InterventionFactory(place=place_cast.place, owner=place_cast.officer)
+        outcome = WellbeingOutcome.objects.filter(place=place_cast.place).order_by("pk").first()
+        ContributionFactory(intervention=intervention, outcome=outcome)
+    return str(intervention.pk)
+
+
 # parameter → function(place_cast) giving the URL value of an object of that place.
-OBJECT_PROVIDERS: dict = {}
+OBJECT_PROVIDERS: dict = {"outcome_pk": _outcome_of, "intervention_pk": _intervention_of}
 
 VISITORS = ["anonymous", "outsider", "other_place_admin", *[f"member:{role.value}" for role in Role]]
 PLACE_A_MARKER = "Fair work for women in Place A"

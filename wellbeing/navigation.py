@@ -23,8 +23,6 @@ PLACE_SECTIONS: list[tuple[str, str, str]] = [
 ]
 
 PENDING_SECTIONS = {
-    "wellbeing:outcome_list",  # the intervention map issue
-    "interventions:register",  # the intervention map issue
     "interventions:gap_analysis",  # the gap analysis issue
     "wellbeing:alignment",  # the strategic alignment issue
     "partnerships:partnership_list",  # the partnerships issue

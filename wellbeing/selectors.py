@@ -1,7 +1,9 @@
 """Reads that span models. Every place-scoped read takes a place that wellbeing.access resolved."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
+from wellbeing.access import object_get_for_place
+from wellbeing.freshness import stale_before
 from wellbeing.models import NationalIndicator, NationalOutcome, Place, PlaceMembership, WellbeingOutcome
 from wellbeing.models.npf import NPF_2018
 
@@ -41,3 +43,36 @@ def npf_outcomes_with_indicators(*, framework_version: str = NPF_2018) -> QueryS
 def health_summary() -> dict:
     """A cheap database round trip for health checks."""
     return {"places": Place.objects.count()}
+
+
+# --- Key wellbeing outcomes -----------------------------------------------------------------------
+# The contributions of interventions are read through the reverse relation "contributions" (the
+# interventions app's Contribution points at WellbeingOutcome), by name: wellbeing imports no app
+# above it.
+
+
+def outcome_list(*, place: Place) -> QuerySet[WellbeingOutcome]:
+    """The place's outcomes with how many interventions contribute and how many assessments are stale."""
+    cutoff = stale_before()
+    return wellbeing_outcomes_for_place(place=place).annotate(
+        contribution_count=Count("contributions", distinct=True),
+        stale_count=Count(
+            "contributions",
+            filter=Q(contributions__assessed_on__isnull=True) | Q(contributions__assessed_on__lt=cutoff),
+            distinct=True,
+        ),
+    )
+
+
+def outcome_for_page(*, place: Place, pk: int) -> WellbeingOutcome:
+    """One outcome of the place with its NPF links and every contribution to it, in four queries."""
+    contributions = Prefetch(
+        "contributions",
+        queryset=WellbeingOutcome.contributions.rel.related_model.objects.select_related(
+            "intervention__lead_organisation", "assessed_by"
+        ).order_by("intervention__title"),
+        to_attr="contribution_list",
+    )
+    return object_get_for_place(
+        wellbeing_outcomes_for_place(place=place).prefetch_related(contributions), place=place, pk=pk
+    )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
+from wellbeing.concurrency import save_versioned
 from wellbeing.models import (
     AnchorInstitutionType,
     CwbPillar,
@@ -219,3 +220,22 @@ def demo_place_seed() -> DemoLogins:
         PlaceMembership.objects.update_or_create(user=user, place=place, defaults={"role": role})
         result.logins.append((username, password, role.label))
     return result
+
+
+# --- Key wellbeing outcomes -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def outcome_save(*, place: Place, form) -> WellbeingOutcome:
+    """Create an outcome of the place, or save changes to one unless someone else saved it since the
+    form was opened (wellbeing.concurrency.EditConflict, nothing written)."""
+    outcome = form.save(commit=False)
+    if outcome.pk is None:
+        outcome.place = place
+        outcome.save()
+    else:
+        if outcome.place_id != place.pk:
+            raise PermissionError("An outcome is changed only in its own place.")
+        save_versioned(outcome, expected_version=form.cleaned_data["version"] or 0)
+    form.save_m2m()
+    return outcome

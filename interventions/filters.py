@@ -1,0 +1,133 @@
+"""The register's filters (django-filter). They live in the URL, so a filtered view can be shared,
+and every choice list is the place's own."""
+
+import re
+
+import django_filters
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Layout, Size
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+
+from interventions.models import REFERENCE_PREFIX, Contribution, Intervention
+from partnerships.models import Organisation
+from wellbeing.freshness import stale_before
+from wellbeing.layout import Field
+from wellbeing.models import CwbPillar, Place, WellbeingOutcome
+
+REFERENCE_PATTERN = re.compile(rf"^\s*{REFERENCE_PREFIX}0*(\d+)\s*$", re.IGNORECASE)
+
+
+class RegisterFilterForm(forms.Form):
+    """The filters' form, laid out as GOV.UK small checkboxes and selects down the side."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.text("q", spellcheck="false"),
+            Field.checkboxes("kind", small=True),
+            Field.checkboxes("level", small=True),
+            Field.checkboxes("status", small=True),
+            Field.select("lead"),
+            Field.select("outcome"),
+            Field.select("pillar"),
+            Field.select("effectiveness"),
+            Field.select("assessment"),
+            Field.select("sort"),
+        )
+
+
+class InterventionFilter(django_filters.FilterSet):
+    class Meta:
+        model = Intervention
+        fields: list[str] = []
+        form = RegisterFilterForm
+
+    q = django_filters.CharFilter(
+        method="search", label="Search", help_text="Words in the title or description, or a reference like INT-00042"
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=Intervention.Kind.choices, widget=forms.CheckboxSelectMultiple)
+    level = django_filters.MultipleChoiceFilter(choices=Intervention.Level.choices, widget=forms.CheckboxSelectMultiple)
+    status = django_filters.MultipleChoiceFilter(
+        choices=Intervention.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    lead = django_filters.ModelChoiceFilter(
+        field_name="lead_organisation", queryset=Organisation.objects.none(), label="Lead organisation"
+    )
+    outcome = django_filters.ModelChoiceFilter(
+        queryset=WellbeingOutcome.objects.none(), method="contributes_to", label="Wellbeing outcome"
+    )
+    pillar = django_filters.ModelChoiceFilter(
+        field_name="cwb_pillars", queryset=CwbPillar.objects.all(), label="CWB pillar", to_field_name="code"
+    )
+    effectiveness = django_filters.ChoiceFilter(
+        choices=Contribution.Effectiveness.choices, method="has_effectiveness", label="Effectiveness"
+    )
+    assessment = django_filters.ChoiceFilter(
+        choices=[("stale", "Out of date or never assessed"), ("current", "All assessments up to date")],
+        method="assessment_state",
+        label="Assessments",
+    )
+    sort = django_filters.OrderingFilter(
+        fields=[
+            ("pk", "reference"),
+            ("title", "title"),
+            ("kind", "kind"),
+            ("level", "level"),
+            ("status", "status"),
+            ("lead_organisation__name", "lead"),
+            ("outcome_count", "outcomes"),
+            ("oldest_assessment", "assessed"),
+        ],
+        field_labels={
+            "pk": "Reference",
+            "title": "Title",
+            "kind": "Kind",
+            "level": "Level",
+            "status": "Status",
+            "lead_organisation__name": "Lead organisation",
+            "outcome_count": "Number of outcomes",
+            "oldest_assessment": "Oldest assessment",
+        },
+        label="Sort by",
+        empty_label=None,
+    )
+
+    def __init__(self, *args, place: Place, **kwargs) -> None:
+        self.place = place
+        super().__init__(*args, **kwargs)
+        self.filters["lead"].queryset = Organisation.objects.for_place(place).order_by(Lower("name"))
+        self.filters["outcome"].queryset = WellbeingOutcome.objects.for_place(place)
+        for name in ("lead", "outcome", "pillar", "effectiveness", "assessment"):
+            self.filters[name].extra["empty_label"] = "Any"
+
+    def _contributions(self):
+        return Contribution.objects.filter(intervention=OuterRef("pk"), outcome__place=self.place)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        reference = REFERENCE_PATTERN.match(value)
+        if reference:
+            return queryset.filter(pk=int(reference.group(1)))
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def contributes_to(self, queryset, name, value):
+        return queryset.filter(Exists(self._contributions().filter(outcome=value))) if value else queryset
+
+    def has_effectiveness(self, queryset, name, value):
+        return queryset.filter(Exists(self._contributions().filter(effectiveness=value))) if value else queryset
+
+    def assessment_state(self, queryset, name, value):
+        stale = Exists(self._contributions().filter(Q(assessed_on__isnull=True) | Q(assessed_on__lt=stale_before())))
+        if value == "stale":
+            return queryset.filter(stale)
+        if value == "current":
+            return queryset.filter(~stale)
+        return queryset

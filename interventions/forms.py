@@ -1,0 +1,343 @@
+"""Forms for the intervention map, laid out with crispy-forms-gds. Every choice list is scoped to
+the place, so an id from another place is refused as "not one of the choices"."""
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Fieldset, Layout, Size
+from django import forms
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from interventions.models import Contribution, Intervention
+from partnerships.models import Organisation
+from wellbeing.layout import Field
+from wellbeing.models import CwbPillar, Place, PlaceMembership, User, WellbeingOutcome
+
+
+class GovukDateField(DateInputField):
+    """GOV.UK date input whose messages name the field, as the design system asks (upstream says
+    "day is out of range for month")."""
+
+    def __init__(self, *, label: str, **kwargs) -> None:
+        super().__init__(label=label, required=False, require_all_fields=False, **kwargs)
+        self.error_messages["incomplete"] = f"{label} must include a day, month and year"
+        self.error_messages["invalid"] = f"{label} must be a real date"
+        for part, (name, example) in zip(self.fields, [("day", "1"), ("month", "4"), ("year", "2025")], strict=True):
+            part.validators[0].message = f"{label} must be a real date: enter the {name} in numbers, like {example}"
+
+    def compress(self, data_list):
+        try:
+            value = super().compress(data_list)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if value is not None and not 1900 <= value.year <= 2100:
+            raise forms.ValidationError(f"{self.label} must have a year between 1900 and 2100", code="invalid")
+        return value
+
+
+def _date_field(label: str, hint: str = "") -> GovukDateField:
+    return GovukDateField(label=label, help_text=hint)
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, organisation: Organisation) -> str:
+        return f"{organisation.name} (national)" if organisation.is_national else organisation.name
+
+
+class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, organisation: Organisation) -> str:
+        return f"{organisation.name} (national)" if organisation.is_national else organisation.name
+
+
+class InterventionForm(forms.ModelForm):
+    """An intervention of one place. Shared national interventions are never edited here."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lead_organisation = OrganisationChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Choose an organisation",
+        error_messages={"invalid_choice": "Choose the lead organisation from the list"},
+    )
+    new_lead_organisation = forms.CharField(
+        label="Or add a new lead organisation",
+        required=False,
+        max_length=200,
+        help_text="If the organisation is not in the list, type its full name and it will be added.",
+    )
+    partners = OrganisationMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Partner organisations",
+        error_messages={"invalid_choice": "Choose partner organisations from the list"},
+    )
+    new_partners = forms.CharField(
+        label="Add new partner organisations",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One organisation per line, for partners not in the list above.",
+    )
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        empty_label="Choose a person",
+        label="Owner",
+        help_text="The person who keeps this record up to date.",
+        error_messages={
+            "required": "Choose the person who owns this record",
+            "invalid_choice": "Choose the owner from the people in this place",
+        },
+    )
+    cwb_pillars = forms.ModelMultipleChoiceField(
+        queryset=CwbPillar.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Community Wealth Building pillars",
+    )
+    start_date = _date_field("Start date", "For example, 1 4 2025")
+    end_date = _date_field("End date", "Planned or actual end. For example, 31 3 2027")
+
+    class Meta:
+        model = Intervention
+        fields = [
+            "title",
+            "kind",
+            "level",
+            "status",
+            "lead_organisation",
+            "partners",
+            "owner",
+            "start_date",
+            "end_date",
+            "budget_gbp",
+            "funding_source",
+            "cwb_pillars",
+            "description",
+            "evidence_links",
+        ]
+        labels = {"budget_gbp": "Budget in pounds (£)", "evidence_links": "Evidence links"}
+        help_texts = {
+            "evidence_links": "Web addresses of evaluations, reports or monitoring data, one per line.",
+            "budget_gbp": "The total budget, in pounds. Leave blank if not known.",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "level": forms.RadioSelect,
+            "status": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "evidence_links": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "title": {"required": "Enter the title of the intervention"},
+            "kind": {"required": "Choose what kind of intervention this is"},
+            "level": {"required": "Choose the level the intervention works at"},
+            "status": {"required": "Choose the intervention's status"},
+            "budget_gbp": {
+                "invalid": "Budget must be a number of pounds, like 25000 or 25000.50",
+                "max_digits": "Budget must be less than £1 trillion",
+                "max_decimal_places": "Budget can have at most 2 decimal places (pence)",
+            },
+        }
+
+    def __init__(self, *args, place: Place, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.place = place
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        # Places record local and regional work; national interventions are recorded centrally.
+        self.fields["level"].choices = [
+            (value, label) for value, label in Intervention.Level.choices if value != Intervention.Level.NATIONAL
+        ]
+        organisations = Organisation.objects.for_place(place).order_by(Lower("name"))
+        self.fields["lead_organisation"].queryset = organisations
+        self.fields["partners"].queryset = organisations
+        self.fields["owner"].queryset = User.objects.filter(
+            pk__in=PlaceMembership.objects.filter(place=place).values("user")
+        ).order_by("first_name", "last_name", "username")
+        self.fields["owner"].label_from_instance = lambda user: f"{user.get_full_name() or user.username}"
+        self.fields["budget_gbp"].widget.attrs.update({"inputmode": "decimal", "spellcheck": "false"})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+        self.helper.layout = Layout(
+            "version",
+            Field.text("title"),
+            Field.radios("kind", inline=True, legend_size=Size.SMALL),
+            Field.radios("level", inline=True, legend_size=Size.SMALL),
+            Field.radios("status", inline=True, legend_size=Size.SMALL),
+            Fieldset(
+                Field.select("lead_organisation"),
+                Field.text("new_lead_organisation"),
+                Field.checkboxes("partners", small=True),
+                Field.textarea("new_partners"),
+                legend="Who delivers it",
+                legend_size=Size.MEDIUM,
+            ),
+            Field.select("owner"),
+            Fieldset(
+                Field("start_date"),
+                Field("end_date"),
+                Field.text("budget_gbp", field_width=10),
+                Field.text("funding_source"),
+                legend="When, and with what money",
+                legend_size=Size.MEDIUM,
+            ),
+            Field.checkboxes("cwb_pillars", small=True),
+            Field.textarea("description"),
+            Field.textarea("evidence_links"),
+        )
+
+    def clean_title(self) -> str:
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_new_lead_organisation(self) -> str:
+        return " ".join(self.cleaned_data["new_lead_organisation"].split())
+
+    def clean_new_partners(self) -> list[str]:
+        names = [" ".join(line.split()) for line in self.cleaned_data["new_partners"].splitlines()]
+        too_long = [name for name in names if len(name) > 200]
+        if too_long:
+            raise forms.ValidationError("Each organisation name must be 200 characters or fewer")
+        return [name for name in names if name]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("lead_organisation") and not cleaned.get("new_lead_organisation"):
+            if "lead_organisation" not in self.errors:
+                self.add_error(
+                    "lead_organisation", "Choose the lead organisation, or type the name of a new one below it"
+                )
+        elif cleaned.get("lead_organisation") and cleaned.get("new_lead_organisation"):
+            self.add_error(
+                "new_lead_organisation",
+                "Either choose the lead organisation from the list or type a new one, not both",
+            )
+        # Said here against the field; the model's check constraints then skip fields with errors.
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "End date must be the same as or after the start date")
+        budget = cleaned.get("budget_gbp")
+        if budget is not None and budget < 0:
+            self.add_error("budget_gbp", "Budget cannot be negative")
+        title = cleaned.get("title")
+        if title:
+            duplicate = Intervention.objects.owned_by(self.place).filter(title__iexact=title)
+            if self.instance.pk:
+                duplicate = duplicate.exclude(pk=self.instance.pk)
+            duplicate = duplicate.first()
+            if duplicate is not None:
+                self.add_error(
+                    "title",
+                    f"{self.place.name} already has an intervention called ‘{duplicate.title}’ "
+                    f"({duplicate.reference}): give this one a different title, or edit that one",
+                )
+        return cleaned
+
+
+class ContributionForm(forms.ModelForm):
+    assessed_on = _date_field("Assessed on", "When the effectiveness was last judged. Leave blank for today.")
+
+    class Meta:
+        model = Contribution
+        fields = ["outcome", "strength", "effectiveness", "basis", "evidence_note", "assessed_on"]
+        labels = {"outcome": "Wellbeing outcome", "basis": "Basis of the judgement"}
+        widgets = {"evidence_note": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {
+            "outcome": {
+                "required": "Choose the wellbeing outcome",
+                "invalid_choice": "Choose one of this place's wellbeing outcomes",
+            },
+        }
+
+    def __init__(self, *args, place: Place, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].queryset = WellbeingOutcome.objects.for_place(place)
+        self.fields["outcome"].empty_label = "Choose an outcome"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.label_size = Size.SMALL
+        number = self.prefix.rsplit("-", 1)[-1]
+        delete = [Field.checkbox("DELETE", small=True)] if "DELETE" in self.fields else []
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.select("outcome"),
+                Field.select("strength"),
+                Field.select("effectiveness"),
+                Field.select("basis"),
+                Field.textarea("evidence_note"),
+                Field("assessed_on"),
+                *delete,
+                legend=HTML(f"Outcome link {int(number) + 1}") if number.isdigit() else "Outcome link",
+                legend_size=Size.SMALL,
+            )
+        )
+
+    def assessment_changed(self) -> bool:
+        return bool({"effectiveness", "basis", "evidence_note", "assessed_on"} & set(self.changed_data))
+
+    def clean_assessed_on(self):
+        assessed_on = self.cleaned_data.get("assessed_on")
+        if assessed_on and assessed_on > timezone.localdate():
+            raise forms.ValidationError("Assessed on must be today or in the past")
+        return assessed_on
+
+
+class BaseContributionFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, place: Place, **kwargs) -> None:
+        self.place = place
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "place": self.place}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            place=self.place,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def get_queryset(self):
+        # Only this place's contributions: a national intervention also serves other places'
+        # outcomes, which must stay invisible here.
+        return super().get_queryset().for_place(self.place).select_related("outcome")
+
+    def clean(self) -> None:
+        super().clean()
+        seen: dict[int, int] = {}
+        for number, form in enumerate(self.forms, start=1):
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            outcome = form.cleaned_data.get("outcome") if hasattr(form, "cleaned_data") else None
+            if outcome is None:
+                continue
+            if outcome.pk in seen:
+                form.add_error(
+                    "outcome", f"‘{outcome.title}’ is already linked in outcome link {seen[outcome.pk]}: choose it once"
+                )
+            else:
+                seen[outcome.pk] = number
+
+    def validate_unique(self) -> None:
+        # clean() reports duplicate outcomes on the row, in words; skip Django's generic message.
+        return
+
+
+def contribution_formset(*, extra: int):
+    return forms.inlineformset_factory(
+        Intervention,
+        Contribution,
+        form=ContributionForm,
+        formset=BaseContributionFormSet,
+        extra=extra,
+        can_delete=True,
+    )
