@@ -25,10 +25,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--places", type=int, default=32, help="council places to build (default 32)")
     parser.add_argument("--outcomes", type=int, default=30, help="key wellbeing outcomes per place (default 30)")
     parser.add_argument(
-        "--interventions-per-place",
+        "--interventions",
         type=int,
-        default=0,
-        help="interventions per place; needs the intervention map (not built yet), so only 0 is accepted now",
+        default=2000,
+        help="interventions of the measured place, each linked to 2 of its outcomes (default 2000)",
+    )
+    parser.add_argument(
+        "--other-interventions",
+        type=int,
+        default=100,
+        help="interventions of each other place, so the place filter has rows to skip (default 100)",
     )
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (default 30)")
     return parser.parse_args()
@@ -61,7 +67,7 @@ def reset_schema() -> None:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
 
 
-def build_data(*, places: int, outcomes: int):
+def build_data(*, places: int, outcomes: int, interventions: int, other_interventions: int):
     from django.core.management import call_command
     from django.db import transaction
 
@@ -104,7 +110,60 @@ def build_data(*, places: int, outcomes: int):
             for row in rows
             for k in range(5)
         )
+    with transaction.atomic():
+        for index, place in enumerate(created):
+            build_interventions(place, count=interventions if index == 0 else other_interventions, owner=analyst)
     return analyst, created[0]
+
+
+def build_interventions(place, *, count: int, owner) -> None:
+    """Interventions with 2 outcome links each (a third of them assessed over a year ago), 10 lead
+    organisations, 2 partners and 1 CWB pillar each; bulk-inserted (no history rows, as for a
+    place migrated in before the service)."""
+    from datetime import date, timedelta
+
+    from interventions.models import Contribution, Intervention
+    from partnerships.models import Organisation
+    from wellbeing.models import CwbPillar, WellbeingOutcome
+
+    organisations = Organisation.objects.bulk_create(
+        Organisation(place=place, name=f"Organisation {n} of {place.name}") for n in range(10)
+    )
+    outcomes = list(WellbeingOutcome.objects.filter(place=place))
+    pillars = list(CwbPillar.objects.all())
+    kinds, statuses = list(Intervention.Kind), list(Intervention.Status)
+    rows = Intervention.objects.bulk_create(
+        Intervention(
+            place=place,
+            title=f"Intervention {n:05d} of {place.name}",
+            kind=kinds[n % len(kinds)],
+            level=Intervention.Level.LOCAL if n % 4 else Intervention.Level.REGIONAL,
+            status=statuses[n % len(statuses)],
+            lead_organisation=organisations[n % 10],
+            owner=owner,
+            budget_gbp=1000 * (n % 500),
+            description="Synthetic intervention for the benchmark.",
+        )
+        for n in range(count)
+    )
+    Partners = Intervention.partners.through
+    Partners.objects.bulk_create(
+        Partners(intervention=row, organisation=organisations[(row.pk + k) % 10]) for row in rows for k in (1, 2)
+    )
+    Pillars = Intervention.cwb_pillars.through
+    Pillars.objects.bulk_create(Pillars(intervention=row, cwbpillar=pillars[row.pk % len(pillars)]) for row in rows)
+    today = date.today()  # noqa: DTZ011 - synthetic data
+    Contribution.objects.bulk_create(
+        Contribution(
+            intervention=row,
+            outcome=outcomes[(row.pk + k) % len(outcomes)],
+            strength=list(Contribution.Strength)[k],
+            effectiveness=list(Contribution.Effectiveness)[row.pk % 4],
+            assessed_on=today - timedelta(days=400 if row.pk % 3 == 0 else 30),
+        )
+        for row in rows
+        for k in (0, 1)
+    )
 
 
 def measure(client, url: str, repeat: int) -> tuple[float, int]:
@@ -127,8 +186,8 @@ def measure(client, url: str, repeat: int) -> tuple[float, int]:
 
 def main() -> None:
     args = parse_args()
-    if args.interventions_per_place:
-        sys.exit("--interventions-per-place needs the intervention map, which is not built yet; use 0.")
+    if args.outcomes < 2:
+        sys.exit("--outcomes must be 2 or more: each intervention links to 2 outcomes.")
     setup_django()
     from django.core.management import call_command
     from django.db import connection
@@ -137,9 +196,20 @@ def main() -> None:
     reset_schema()
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    analyst, place = build_data(places=args.places, outcomes=args.outcomes)
+    analyst, place = build_data(
+        places=args.places,
+        outcomes=args.outcomes,
+        interventions=args.interventions,
+        other_interventions=args.other_interventions,
+    )
     build_seconds = time.perf_counter() - started
 
+    from interventions.models import Intervention
+    from wellbeing.models import WellbeingOutcome
+
+    register = f"/places/{place.slug}/interventions/"
+    outcome = WellbeingOutcome.objects.filter(place=place).first()
+    intervention = Intervention.objects.filter(place=place).order_by("pk").first()
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(analyst)
     pages = [
@@ -147,17 +217,25 @@ def main() -> None:
         ("home: your places", "/"),
         ("place overview", f"/places/{place.slug}/"),
         ("NPF reference", "/npf/"),
+        ("register, page 1", f"/places/{place.slug}/interventions/"),
+        ("register, last page", f"/places/{place.slug}/interventions/?page=last"),
+        ("register, filtered+sorted", f"{register}?status=active&outcome={outcome.pk}&assessment=stale&sort=-assessed"),
+        ("register, text search", f"{register}?q=00042"),
+        ("intervention page", f"{register}{intervention.pk}/"),
+        ("outcome page", f"/places/{place.slug}/outcomes/{outcome.pk}/"),
+        ("register export, XLSX", f"{register}export/?format=xlsx"),
     ]
     print(
         f"database: {connection.vendor}; {args.places} places × {args.outcomes} outcomes "
-        f"(each linked to 3 NPF outcomes and 5 indicators); built in {build_seconds:.1f} s; "
+        f"(each linked to 3 NPF outcomes and 5 indicators); {args.interventions} interventions in the "
+        f"measured place, {args.other_interventions} in each other; built in {build_seconds:.1f} s; "
         f"{args.repeat} timed requests per page"
     )
     results = [(label, *measure(client, url, args.repeat)) for label, url in pages]
     baseline = results[0][1]
-    print(f"{'page':<28}{'median ms':>12}{'× trivial':>12}{'queries':>10}")
+    print(f"{'page':<30}{'median ms':>12}{'× trivial':>12}{'queries':>10}")
     for label, median, queries in results:
-        print(f"{label:<28}{median * 1000:>12.2f}{median / baseline:>12.1f}{queries:>10}")
+        print(f"{label:<30}{median * 1000:>12.2f}{median / baseline:>12.1f}{queries:>10}")
 
 
 if __name__ == "__main__":

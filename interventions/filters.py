@@ -129,5 +129,5 @@ class InterventionFilter(django_filters.FilterSet):
         if value == "stale":
             return queryset.filter(stale)
         if value == "current":
-            return queryset.filter(~stale)
+            return queryset.filter(Exists(self._contributions()), ~stale)
         return queryset

@@ -144,6 +144,9 @@ class InterventionForm(forms.ModelForm):
         self.place = place
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        # Radios need no "---------" option (Django adds one to choice fields without a default).
+        self.fields["kind"].choices = Intervention.Kind.choices
+        self.fields["status"].choices = Intervention.Status.choices
         # Places record local and regional work; national interventions are recorded centrally.
         self.fields["level"].choices = [
             (value, label) for value, label in Intervention.Level.choices if value != Intervention.Level.NATIONAL

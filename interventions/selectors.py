@@ -125,6 +125,8 @@ def _display(record, name: str) -> str:
             return str(getattr(record, name))
         except Exception:  # the related row is gone; its id stays behind in the history row
             return "(deleted)"
+    if isinstance(value, date):
+        return value.strftime("%-d %b %Y")
     return str(value)
 
 

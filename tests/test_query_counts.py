@@ -4,8 +4,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import MembershipFactory, PlaceFactory, WellbeingOutcomeFactory
-from wellbeing.models import NationalIndicator, NationalOutcome, Role
+from tests.factories import (
+    ContributionFactory,
+    InterventionFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PlaceFactory,
+    WellbeingOutcomeFactory,
+)
+from wellbeing.models import CwbPillar, NationalIndicator, NationalOutcome, Role, WellbeingOutcome
 
 
 def _queries(client, url: str) -> tuple[int, list[str]]:
@@ -51,3 +58,61 @@ def test_npf_page_uses_a_fixed_number_of_queries(client, cast):
     client.force_login(cast.outsider)
     count, sql = _queries(client, "/npf/")
     assert count == 4, "\n".join(sql)
+
+
+def _grow_interventions(place_cast, count: int) -> None:
+    outcomes = list(WellbeingOutcome.objects.filter(place=place_cast.place)) + [
+        WellbeingOutcomeFactory(place=place_cast.place) for _ in range(2)
+    ]
+    partner = OrganisationFactory(place=place_cast.place)
+    for _ in range(count):
+        intervention = InterventionFactory(place=place_cast.place, owner=place_cast.officer)
+        intervention.partners.add(partner)
+        for outcome in outcomes:
+            ContributionFactory(intervention=intervention, outcome=outcome)
+
+
+def test_register_queries_do_not_grow_with_interventions(client, cast):
+    # 1 session, 1 user, 1 memberships (access), 1 lead organisations and 1 outcomes for the
+    # filter choices, 1 CWB pillars, 1 count, 1 the page of interventions with their annotations.
+    client.force_login(cast.a.viewer)
+    url = f"/places/{cast.a.place.slug}/interventions/?status=active&sort=-assessed"
+    _grow_interventions(cast.a, 2)
+    few, _ = _queries(client, url)
+    _grow_interventions(cast.a, 40)
+    many, sql = _queries(client, url)
+    assert few == many == 8, "\n".join(sql)
+
+
+def test_intervention_page_queries_do_not_grow_with_links_or_history(client, cast):
+    # 1 session, 1 user, 1 memberships, 1 the intervention, 1 partners, 1 CWB pillars, 1 its links
+    # to this place's outcomes; history: 1 records, 1 + 1 their partners, 1 + 1 their pillars,
+    # 1 links' records.
+    client.force_login(cast.a.officer)
+    intervention = InterventionFactory(place=cast.a.place, owner=cast.a.officer)
+    intervention.partners.add(OrganisationFactory(place=cast.a.place))
+    intervention.cwb_pillars.add(CwbPillar.objects.first())
+    url = f"/places/{cast.a.place.slug}/interventions/{intervention.pk}/"
+    few, _ = _queries(client, url)
+    for number in range(6):
+        outcome = WellbeingOutcomeFactory(place=cast.a.place)
+        link = ContributionFactory(intervention=intervention, outcome=outcome)
+        link.effectiveness = "strong"
+        link.save()
+        intervention.partners.add(OrganisationFactory(place=cast.a.place))
+        intervention.status = ["active", "paused"][number % 2]
+        intervention.save()
+    many, sql = _queries(client, url)
+    assert few == many == 13, "\n".join(sql)
+
+
+def test_outcome_page_queries_do_not_grow_with_interventions(client, cast):
+    client.force_login(cast.a.viewer)
+    outcome = WellbeingOutcome.objects.get(place=cast.a.place)
+    url = f"/places/{cast.a.place.slug}/outcomes/{outcome.pk}/"
+    few, _ = _queries(client, url)
+    for _ in range(10):
+        ContributionFactory(intervention=InterventionFactory(place=cast.a.place), outcome=outcome)
+    many, sql = _queries(client, url)
+    # 1 session, 1 user, 1 memberships, 1 outcome, 1 NPF outcomes, 1 NPF indicators, 1 contributions.
+    assert few == many == 7, "\n".join(sql)
