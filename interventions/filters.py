@@ -24,6 +24,8 @@ class RegisterFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # OrderingFilter's own widget class is not one crispy-forms-gds knows to style.
+        self.fields["sort"].widget.attrs["class"] = "govuk-select"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.label_size = Size.SMALL
@@ -105,6 +107,7 @@ class InterventionFilter(django_filters.FilterSet):
         self.filters["outcome"].queryset = WellbeingOutcome.objects.for_place(place)
         for name in ("lead", "outcome", "pillar", "effectiveness", "assessment"):
             self.filters[name].extra["empty_label"] = "Any"
+
 
     def _contributions(self):
         return Contribution.objects.filter(intervention=OuterRef("pk"), outcome__place=self.place)

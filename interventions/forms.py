@@ -3,7 +3,7 @@ the place, so an id from another place is refused as "not one of the choices".""
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Fieldset, Layout, Size
 from django import forms
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -126,6 +126,8 @@ class InterventionForm(forms.ModelForm):
             "status": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 4}),
             "evidence_links": forms.Textarea(attrs={"rows": 3}),
+            # GOV.UK asks for a text input with inputmode for numbers, not type=number.
+            "budget_gbp": forms.TextInput,
         }
         error_messages = {
             "title": {"required": "Enter the title of the intervention"},
@@ -272,7 +274,7 @@ class ContributionForm(forms.ModelForm):
                 Field.textarea("evidence_note"),
                 Field("assessed_on"),
                 *delete,
-                legend=HTML(f"Outcome link {int(number) + 1}") if number.isdigit() else "Outcome link",
+                legend=f"Outcome link {int(number) + 1}" if number.isdigit() else "Outcome link",
                 legend_size=Size.SMALL,
             )
         )
