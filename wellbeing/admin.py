@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from wellbeing.models import (
     AnchorInstitutionType,
@@ -58,7 +59,7 @@ class NationalIndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(WellbeingOutcome)
-class WellbeingOutcomeAdmin(admin.ModelAdmin):
+class WellbeingOutcomeAdmin(SimpleHistoryAdmin):
     list_display = ["title", "place", "priority_rank"]
     list_filter = ["place"]
     search_fields = ["title"]

@@ -1,0 +1,37 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from interventions.models import Contribution, ImportJob, Intervention
+
+
+class ContributionInline(admin.TabularInline):
+    model = Contribution
+    extra = 0
+    raw_id_fields = ["outcome", "assessed_by"]
+
+
+@admin.register(Intervention)
+class InterventionAdmin(SimpleHistoryAdmin):
+    """Superusers record the shared national interventions here (place empty, level national)."""
+
+    list_display = ["title", "place", "level", "kind", "status", "lead_organisation"]
+    list_filter = ["level", "kind", "status", "place"]
+    search_fields = ["title"]
+    raw_id_fields = ["lead_organisation", "owner"]
+    filter_horizontal = ["partners", "cwb_pillars"]
+    inlines = [ContributionInline]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(SimpleHistoryAdmin):
+    list_display = ["intervention", "outcome", "strength", "effectiveness", "assessed_on"]
+    list_filter = ["strength", "effectiveness", "basis"]
+    raw_id_fields = ["intervention", "outcome", "assessed_by"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["filename", "place", "uploaded_by", "status", "rows_total", "created_at"]
+    list_filter = ["status"]
+    exclude = ["content"]
+    readonly_fields = ["place", "uploaded_by", "filename", "file_format", "status", "rows_total", "rows_done"]
