@@ -108,7 +108,6 @@ class InterventionFilter(django_filters.FilterSet):
         for name in ("lead", "outcome", "pillar", "effectiveness", "assessment"):
             self.filters[name].extra["empty_label"] = "Any"
 
-
     def _contributions(self):
         return Contribution.objects.filter(intervention=OuterRef("pk"), outcome__place=self.place)
 

@@ -241,7 +241,10 @@ class InterventionForm(forms.ModelForm):
 
 
 class ContributionForm(forms.ModelForm):
-    assessed_on = _date_field("Assessed on", "When the effectiveness was last judged. Leave blank for today.")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    assessed_on = _date_field(
+        "Assessed on", "When it was judged. If you change the judgement and leave this date, it becomes today."
+    )
 
     class Meta:
         model = Contribution
@@ -253,18 +256,28 @@ class ContributionForm(forms.ModelForm):
                 "required": "Choose the wellbeing outcome",
                 "invalid_choice": "Choose one of this place's wellbeing outcomes",
             },
+            "strength": {"required": "Choose how strongly it contributes", "invalid_choice": "Choose a strength"},
+            "effectiveness": {
+                "required": "Choose how effective it is, or Unknown",
+                "invalid_choice": "Choose an effectiveness",
+            },
+            "basis": {"required": "Choose the basis of the judgement", "invalid_choice": "Choose a basis"},
         }
 
-    def __init__(self, *args, place: Place, **kwargs) -> None:
+    def __init__(self, *args, place: Place, outcome_choices: list | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["outcome"].queryset = WellbeingOutcome.objects.for_place(place)
         self.fields["outcome"].empty_label = "Choose an outcome"
+        if outcome_choices is not None:
+            # Read once for the whole formset, not once a row.
+            self.fields["outcome"].choices = outcome_choices
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.label_size = Size.SMALL
         number = self.prefix.rsplit("-", 1)[-1]
-        delete = [Field.checkbox("DELETE", small=True)] if "DELETE" in self.fields else []
         self.helper.layout = Layout(
             Fieldset(
                 Field.select("outcome"),
@@ -273,14 +286,16 @@ class ContributionForm(forms.ModelForm):
                 Field.select("basis"),
                 Field.textarea("evidence_note"),
                 Field("assessed_on"),
-                *delete,
                 legend=f"Outcome link {int(number) + 1}" if number.isdigit() else "Outcome link",
                 legend_size=Size.SMALL,
             )
         )
 
+    def judgement_changed(self) -> bool:
+        return bool({"effectiveness", "basis", "evidence_note"} & set(self.changed_data))
+
     def assessment_changed(self) -> bool:
-        return bool({"effectiveness", "basis", "evidence_note", "assessed_on"} & set(self.changed_data))
+        return self.judgement_changed() or "assessed_on" in self.changed_data
 
     def clean_assessed_on(self):
         assessed_on = self.cleaned_data.get("assessed_on")
@@ -292,30 +307,45 @@ class ContributionForm(forms.ModelForm):
 class BaseContributionFormSet(forms.BaseInlineFormSet):
     def __init__(self, *args, place: Place, **kwargs) -> None:
         self.place = place
+        self._outcome_choices = [("", "Choose an outcome")] + [
+            (outcome.pk, outcome.title) for outcome in WellbeingOutcome.objects.for_place(place)
+        ]
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "place": self.place}
+        return {**super().get_form_kwargs(index), "place": self.place, "outcome_choices": self._outcome_choices}
 
-    @property
-    def empty_form(self):
-        form = self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix("__prefix__"),
-            empty_permitted=True,
-            use_required_attribute=False,
-            place=self.place,
-        )
-        self.add_fields(form, None)
-        return form
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "id" in form.fields:
+            form.fields["id"].error_messages["invalid_choice"] = (
+                "Someone else removed this link while you were editing: reload the page to see the links as they are"
+            )
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this link"
+            form.helper.layout[0].append(Field.checkbox("DELETE", small=True))
 
     def get_queryset(self):
         # Only this place's contributions: a national intervention also serves other places'
-        # outcomes, which must stay invisible here.
-        return super().get_queryset().for_place(self.place).select_related("outcome")
+        # outcomes, which must stay invisible here. Kept, so the rows are read once.
+        if not hasattr(self, "_place_queryset"):
+            self._place_queryset = super().get_queryset().for_place(self.place)
+        return self._place_queryset
 
     def clean(self) -> None:
         super().clean()
+        kept = {form.instance.pk for form in self.forms if form.instance.pk}
+        # Links saved since the form was opened (by someone else) and not on this form.
+        saved_elsewhere = (
+            set(
+                Contribution.objects.filter(intervention=self.instance)
+                .for_place(self.place)
+                .exclude(pk__in=kept)
+                .values_list("outcome_id", flat=True)
+            )
+            if self.instance.pk
+            else set()
+        )
         seen: dict[int, int] = {}
         for number, form in enumerate(self.forms, start=1):
             if not form.has_changed() and not form.instance.pk:
@@ -328,6 +358,11 @@ class BaseContributionFormSet(forms.BaseInlineFormSet):
             if outcome.pk in seen:
                 form.add_error(
                     "outcome", f"‘{outcome.title}’ is already linked in outcome link {seen[outcome.pk]}: choose it once"
+                )
+            elif outcome.pk in saved_elsewhere:
+                form.add_error(
+                    "outcome",
+                    f"Someone else linked ‘{outcome.title}’ while you were editing: reload the page to see their link",
                 )
             else:
                 seen[outcome.pk] = number

@@ -144,7 +144,7 @@ class ContributionQuerySet(models.QuerySet):
         return self.filter(Q(assessed_on__isnull=True) | Q(assessed_on__lt=stale_before(today)))
 
 
-class Contribution(models.Model):
+class Contribution(Versioned):
     class Strength(models.TextChoices):
         PRIMARY = "primary", "Primary"
         SECONDARY = "secondary", "Secondary"
@@ -174,7 +174,7 @@ class Contribution(models.Model):
     assessed_on = models.DateField(null=True, blank=True)
 
     objects = ContributionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["outcome__priority_rank", "outcome__title"]
@@ -184,9 +184,6 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.intervention} → {self.outcome}"
-
-    def is_stale(self, today: date | None = None) -> bool:
-        return self.assessed_on is None or self.assessed_on < stale_before(today)
 
 
 class ImportJob(models.Model):

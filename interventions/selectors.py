@@ -1,7 +1,7 @@
 """Reads for the intervention map, always scoped to a place, in a fixed number of queries."""
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+from itertools import groupby
 
 from django.db.models import Count, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -9,7 +9,8 @@ from django.db.models.functions import Coalesce
 from interventions.models import Contribution, Intervention
 from wellbeing.access import object_get_for_place
 from wellbeing.freshness import stale_before
-from wellbeing.models import Place, User
+from wellbeing.history import HISTORY_LIMIT, HistoryEntry, display_value, entries_for_records
+from wellbeing.models import Place
 
 
 def register_queryset(*, place: Place, today: date | None = None) -> QuerySet:
@@ -87,72 +88,20 @@ INTERVENTION_FIELDS = [
     ("evidence_links", "Evidence links"),
 ]
 CONTRIBUTION_FIELDS = [
+    ("outcome", "Outcome"),
     ("strength", "Strength"),
     ("effectiveness", "Effectiveness"),
     ("basis", "Basis"),
     ("evidence_note", "Evidence note"),
     ("assessed_on", "Assessed on"),
 ]
-HISTORY_LIMIT = 50
-
-
-@dataclass
-class Change:
-    field: str
-    old: str
-    new: str
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime
-    who: User | None
-    subject: str  # "Intervention" or "Link to ‘Outcome’"
-    action: str  # "Created", "Changed", "Deleted"
-    changes: list[Change] = field(default_factory=list)
-
-
-def _display(record, name: str) -> str:
-    value = getattr(record, name)
-    if value in (None, ""):
-        return "—"
-    display = getattr(record, f"get_{name}_display", None)
-    if display is not None:
-        return str(display())
-    if name in {"lead_organisation", "owner"}:
-        # A deleted organisation or person leaves the id behind in the history row.
-        try:
-            return str(getattr(record, name))
-        except Exception:  # the related row is gone; its id stays behind in the history row
-            return "(deleted)"
-    if isinstance(value, date):
-        return value.strftime("%-d %b %Y")
-    return str(value)
-
-
-def _field_changes(old, new, fields) -> list[Change]:
-    changes = []
-    for name, label in fields:
-        before, after = _display(old, name), _display(new, name)
-        if before != after:
-            changes.append(Change(label, before, after))
-    return changes
-
-
-def _set_changes(old_names: set[str], new_names: set[str], label: str) -> list[Change]:
-    if old_names == new_names:
-        return []
-    return [Change(label, "; ".join(sorted(old_names)) or "—", "; ".join(sorted(new_names)) or "—")]
-
-
-_ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
 def intervention_history(*, intervention: Intervention, place: Place) -> list[HistoryEntry]:
-    """Who changed what, newest first: the intervention's own fields and partners, and its links
-    to this place's outcomes (never another place's, for a shared national intervention). Three
-    queries, however long the history."""
-    records = list(
+    """Who changed what, newest first: the intervention's own fields, partners and pillars, and its
+    links to this place's outcomes (never another place's, for a shared national intervention).
+    Six queries at most, however long the history."""
+    records = (
         Intervention.history.filter(id=intervention.pk)
         .select_related("history_user", "lead_organisation", "owner")
         .prefetch_related(
@@ -160,49 +109,26 @@ def intervention_history(*, intervention: Intervention, place: Place) -> list[Hi
         )
         .order_by("history_date", "history_id")
     )
-    entries: list[HistoryEntry] = []
-    previous = None
-    for record in records:
-        partners = {row.organisation.name for row in record.historicalintervention_partners_set.all()}
-        pillars = {row.cwbpillar.name for row in record.historicalintervention_cwb_pillars_set.all()}
-        record.partner_names, record.pillar_names = partners, pillars
-        if previous is None:
-            entries.append(HistoryEntry(record.history_date, record.history_user, "Intervention", "Created"))
-        else:
-            changes = [
-                *_field_changes(previous, record, INTERVENTION_FIELDS),
-                *_set_changes(previous.partner_names, partners, "Partner organisations"),
-                *_set_changes(previous.pillar_names, pillars, "CWB pillars"),
-            ]
-            if changes:
-                entries.append(
-                    HistoryEntry(record.history_date, record.history_user, "Intervention", "Changed", changes)
-                )
-        previous = record
-
-    contribution_records = (
+    entries = entries_for_records(
+        records,
+        subject="Intervention",
+        fields=INTERVENTION_FIELDS,
+        sets=lambda record: {
+            "Partner organisations": {
+                display_value(r, "organisation") for r in record.historicalintervention_partners_set.all()
+            },
+            "CWB pillars": {display_value(r, "cwbpillar") for r in record.historicalintervention_cwb_pillars_set.all()},
+        },
+    )
+    contribution_records = list(
         Contribution.history.filter(intervention_id=intervention.pk, outcome__place=place)
         .select_related("history_user", "outcome")
         .order_by("id", "history_date", "history_id")
     )
-    previous = None
-    for record in contribution_records:
-        subject = f"Link to ‘{record.outcome.title}’"
-        action = _ACTIONS[record.history_type]
-        if previous is None or previous.id != record.id or record.history_type == "+":
-            changes = [] if action != "Created" else _field_changes(_Blank(), record, CONTRIBUTION_FIELDS)
-            entries.append(HistoryEntry(record.history_date, record.history_user, subject, action, changes))
-        else:
-            changes = _field_changes(previous, record, CONTRIBUTION_FIELDS)
-            if changes or action == "Deleted":
-                entries.append(HistoryEntry(record.history_date, record.history_user, subject, action, changes))
-        previous = record
+    for _, group in groupby(contribution_records, key=lambda record: record.id):
+        group = list(group)
+        entries += entries_for_records(
+            group, subject=f"Link to ‘{group[-1].outcome.title}’", fields=CONTRIBUTION_FIELDS
+        )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:HISTORY_LIMIT]
-
-
-class _Blank:
-    """Stands for 'nothing before' when listing what a new contribution was created with."""
-
-    def __getattr__(self, name):
-        return None

@@ -1,14 +1,15 @@
 """Writes that touch several rows: saving an intervention with its contributions, organisations
 added on the way. Views call these; nothing here reads the request."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from interventions.forms import BaseContributionFormSet, InterventionForm
-from interventions.models import Intervention
+from interventions.models import Contribution, Intervention
 from partnerships.models import Organisation
-from wellbeing.concurrency import save_versioned
+from wellbeing.concurrency import EditConflict, save_versioned
 from wellbeing.models import Place, User
 
 
@@ -18,7 +19,7 @@ def organisation_get_or_create(*, place: Place, name: str) -> Organisation:
         Organisation.objects.for_place(place)
         .annotate(lower_name=Lower("name"))
         .filter(lower_name=name.lower())
-        .order_by("place_id")  # the place's own before a national one of the same name
+        .order_by(F("place_id").asc(nulls_last=True))  # the place's own before a national one of that name
         .first()
     )
     return existing or Organisation.objects.create(place=place, name=name)
@@ -41,18 +42,39 @@ def _save_partners_and_contributions(
     _save_contributions(formset=formset, user=user)
 
 
+class LinksClash(Exception):
+    """Two links of one save swapped outcomes, or someone else linked the same outcome meanwhile."""
+
+
 def _save_contributions(*, formset: BaseContributionFormSet, user: User) -> None:
-    """A changed judgement (effectiveness, basis, note or date) is signed by the person who made it,
-    dated today unless they gave the date it was made."""
+    """Save the links. Each changed or removed link must still be at the version the form was
+    opened at (EditConflict otherwise). A changed judgement (effectiveness, basis or note) is
+    signed by the person who made it and dated today unless they gave the date it was made."""
     today = timezone.localdate()
+    for contribution_form in formset.forms:
+        deleting = contribution_form in formset.deleted_forms
+        if not contribution_form.instance.pk or not (deleting or contribution_form.has_changed()):
+            continue
+        current = Contribution.objects.select_for_update().filter(pk=contribution_form.instance.pk).first()
+        if current is None or current.version != (contribution_form.cleaned_data.get("version") or 0):
+            raise EditConflict(current or contribution_form.instance)
+        contribution_form.instance.version = current.version + 1
     for contribution_form in formset.forms:
         if contribution_form in formset.deleted_forms or not contribution_form.has_changed():
             continue
         if contribution_form.assessment_changed():
             contribution_form.instance.assessed_by = user
-            if not contribution_form.cleaned_data.get("assessed_on"):
+            given = contribution_form.cleaned_data.get("assessed_on")
+            if not given or "assessed_on" not in contribution_form.changed_data:
                 contribution_form.instance.assessed_on = today
-    formset.save()
+    try:
+        with transaction.atomic():
+            formset.save()
+    except IntegrityError:
+        raise LinksClash(
+            "Two links cannot take the same outcome. If you swapped the outcomes of two links, or someone else "
+            "linked the same outcome meanwhile, save one change at a time."
+        ) from None
 
 
 @transaction.atomic

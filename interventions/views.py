@@ -5,11 +5,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from interventions import selectors, services
 from interventions.filters import InterventionFilter
 from interventions.forms import InterventionForm, contribution_formset
-from interventions.models import Intervention
+from interventions.models import Contribution, Intervention
+from interventions.resources import export_interventions
 from wellbeing.access import place_view, user_can
 from wellbeing.concurrency import EditConflict
 from wellbeing.freshness import stale_before
@@ -29,6 +31,9 @@ def register(request: HttpRequest, place: Place) -> HttpResponse:
     filterset = _register_filter(request, place)
     # An invalid filter value (say, another place's outcome id) lists nothing rather than everything.
     queryset = filterset.qs if filterset.is_valid() else Intervention.objects.none()
+    # Ties (many rows share a status or kind) are broken by id, so no row repeats or goes missing
+    # between pages.
+    queryset = queryset.order_by(*queryset.query.order_by, "pk")
     page = Paginator(queryset, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -41,8 +46,13 @@ def register(request: HttpRequest, place: Place) -> HttpResponse:
         "can_import": user_can(request.user, "intervention.import", place),
         "stale_before": stale_before(),
     }
-    template = "interventions/_register_results.html" if request.htmx else "interventions/register.html"
-    return render(request, template, context)
+    # htmx asks for the results alone, except when it restores a page from history (back button
+    # after its cache is gone): then it needs the whole page.
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "interventions/_register_results.html" if partial else "interventions/register.html"
+    response = render(request, template, {**context, "partial": partial})
+    patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
+    return response
 
 
 @place_view("place.view")
@@ -52,8 +62,6 @@ def register_export(request: HttpRequest, place: Place) -> HttpResponse:
         raise Http404("Exports are CSV or XLSX.")
     filterset = _register_filter(request, place)
     queryset = filterset.qs if filterset.is_valid() else Intervention.objects.none()
-    from interventions.resources import export_interventions  # TEMP until the import work lands
-
     content, content_type, filename = export_interventions(queryset, place=place, file_format=file_format)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -97,7 +105,7 @@ def intervention_edit(request: HttpRequest, place: Place, intervention_pk: int) 
     intervention = selectors.intervention_for_edit(place=place, pk=intervention_pk)
     shared = intervention.is_shared_national
     formset_class = contribution_formset(extra=1)
-    conflict = None
+    conflict = False
     if request.method == "POST":
         form = None if shared else InterventionForm(request.POST, instance=intervention, place=place)
         formset = formset_class(request.POST, instance=intervention, place=place, prefix="contributions")
@@ -110,8 +118,10 @@ def intervention_edit(request: HttpRequest, place: Place, intervention_pk: int) 
                 else:
                     services.intervention_update(place=place, user=request.user, form=form, formset=formset)
             except EditConflict as error:
-                conflict = error.current
-                form = _conflicted_form(request, place=place, intervention=intervention, current=conflict)
+                conflict = True
+                form, formset = _rebound_at_current_versions(request, place, intervention, formset_class, error)
+            except services.LinksClash as error:
+                formset.non_form_errors().append(str(error))
             else:
                 messages.success(request, f"Your changes to ‘{intervention.title}’ were saved.")
                 return redirect(intervention.get_absolute_url_in(place))
@@ -125,27 +135,38 @@ def intervention_edit(request: HttpRequest, place: Place, intervention_pk: int) 
     )
 
 
-def _conflicted_form(request: HttpRequest, *, place: Place, intervention: Intervention, current) -> InterventionForm:
-    """The person's own input, kept, with an error saying what happened. Its version becomes the
-    one now saved, so saving again (after reading the other change) is a deliberate overwrite."""
+def _rebound_at_current_versions(request, place, intervention, formset_class, error: EditConflict):
+    """The person's own input, kept, with a message saying who saved in the meantime. The versions
+    become the ones saved now, so saving again (after reading the other change) is a deliberate
+    overwrite rather than a silent one."""
     data = request.POST.copy()
+    current = Intervention.objects.get(pk=intervention.pk)
     data["version"] = str(current.version)
-    form = InterventionForm(data, instance=Intervention.objects.get(pk=intervention.pk), place=place)
-    form.is_valid()
-    who = _last_editor(current)
-    form.add_error(
-        None,
-        f"{who} saved this intervention while you were editing it, so your changes have not been saved. "
-        "Your changes are still in the form below. Check the intervention’s page (it opens in a new tab) "
-        "to see what they changed, then save again to replace their version with yours.",
+    versions = dict(Contribution.objects.filter(intervention=current).for_place(place).values_list("pk", "version"))
+    for index in range(int(data.get("contributions-TOTAL_FORMS") or 0)):
+        pk = data.get(f"contributions-{index}-id")
+        if pk and pk.isdigit() and int(pk) in versions:
+            data[f"contributions-{index}-version"] = str(versions[int(pk)])
+    form = None if current.is_shared_national else InterventionForm(data, instance=current, place=place)
+    formset = formset_class(data, instance=current, place=place, prefix="contributions")
+    message = (
+        f"{_last_editor(error.current)} saved changes to this intervention while you were editing it, so your "
+        "changes have not been saved. They are still in the form below. Check the intervention’s page (it opens "
+        "in a new tab) to see what changed, then save again to replace their version with yours."
     )
-    return form
+    formset.is_valid()
+    if form is None:
+        formset.non_form_errors().append(message)
+    else:
+        form.is_valid()
+        form.add_error(None, message)
+    return form, formset
 
 
-def _last_editor(intervention: Intervention) -> str:
-    last = intervention.history.select_related("history_user").order_by("-history_date").first()
+def _last_editor(row) -> str:
+    """Who saved this row last, and when, in words."""
+    last = row.history.select_related("history_user").order_by("-history_date").first() if row.pk else None
     if last is None or last.history_user is None:
         return "Someone else"
     user = last.history_user
-    when = timezone.localtime(last.history_date).strftime("%H:%M")
-    return f"{user.get_full_name() or user.username} (at {when})"
+    return f"{user.get_full_name() or user.username} (at {timezone.localtime(last.history_date):%H:%M})"

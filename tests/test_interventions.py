@@ -5,6 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from interventions.models import Contribution, Intervention
@@ -40,6 +42,7 @@ def _row(index: int, outcome, **values) -> dict:
     }
     if "id" in values:
         row[f"{prefix}-id"] = str(values["id"])
+        row[f"{prefix}-version"] = str(values.get("version", 1))
     return row
 
 
@@ -185,17 +188,26 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_keeps_its_input(clien
     lead = intervention.lead_organisation
     # Both people open the form at version 1.
     first = _intervention_post(cast, lead=lead, title="Retrofit pilot", status="paused", version="1")
-    second = _intervention_post(cast, lead=lead, title="Retrofit pilot", budget_gbp="999", version="1")
+    second = _intervention_post(
+        cast,
+        lead=lead,
+        title="Retrofit pilot",
+        budget_gbp="999",
+        version="1",
+        **_management(1),
+        **_row(0, outcomes[1], evidence_note="Typed by the second person"),
+    )
     client.force_login(cast.a.place_admin)
     assert client.post(_edit_url(cast, intervention), first).status_code == 302
     client.force_login(cast.a.officer)
     response = client.post(_edit_url(cast, intervention), second)
     assert response.status_code == 200
     errors = _errors(response)
-    assert any("saved this intervention while you were editing it" in e for e in errors), errors
+    assert any("saved changes to this intervention while you were editing it" in e for e in errors), errors
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.select_one("#id_budget_gbp")["value"] == "999"  # their input is kept
     assert soup.select_one("input[name=version]")["value"] == "2"
+    assert soup.select_one("#id_contributions-0-evidence_note").get_text().strip() == "Typed by the second person"
     intervention.refresh_from_db()
     assert (intervention.status, intervention.budget_gbp, intervention.version) == ("paused", 125000, 2)
     # Having seen the other change, saving again is a deliberate overwrite.
@@ -207,10 +219,13 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_keeps_its_input(clien
 def test_a_missing_or_tampered_version_is_a_conflict_not_an_overwrite(client, cast):
     intervention = InterventionFactory(place=cast.a.place, owner=cast.a.officer)
     client.force_login(cast.a.officer)
-    data = _intervention_post(cast, lead=intervention.lead_organisation, title="Changed")
-    data.pop("version", None)
-    response = client.post(_edit_url(cast, intervention), data)
-    assert response.status_code == 200
+    for version in (None, "7"):
+        data = _intervention_post(cast, lead=intervention.lead_organisation, title="Changed")
+        if version:
+            data["version"] = version
+        response = client.post(_edit_url(cast, intervention), data)
+        assert response.status_code == 200
+        assert any("while you were editing it" in e for e in _errors(response)), _errors(response)
     intervention.refresh_from_db()
     assert intervention.title != "Changed"
 
@@ -325,3 +340,122 @@ def test_stale_assessments_are_flagged(client, cast, outcomes, settings):
     assert "Out of date" in outcome_page
     listing = client.get(f"/places/{cast.a.place.slug}/outcomes/").content.decode()
     assert "1 out of date" in listing
+
+
+def test_the_edit_page_offers_to_remove_each_link(client, cast, outcomes):
+    intervention = InterventionFactory(place=cast.a.place, owner=cast.a.officer)
+    ContributionFactory(intervention=intervention, outcome=outcomes[0])
+    client.force_login(cast.a.officer)
+    soup = BeautifulSoup(client.get(_edit_url(cast, intervention)).content, "html.parser")
+    checkbox = soup.select_one("input[type=checkbox][name='contributions-0-DELETE']")
+    assert checkbox is not None
+    assert soup.select_one(f"label[for='{checkbox['id']}']").get_text(strip=True) == "Remove this link"
+
+
+def test_rejudging_a_link_dates_it_today_unless_a_date_is_given(client, cast, outcomes):
+    intervention = InterventionFactory(place=cast.a.place, owner=cast.a.officer)
+    long_ago = timezone.localdate() - timedelta(days=500)
+    link = ContributionFactory(intervention=intervention, outcome=outcomes[0], assessed_on=long_ago)
+    client.force_login(cast.a.officer)
+    data = _intervention_post(
+        cast,
+        lead=intervention.lead_organisation,
+        title=intervention.title,
+        version="1",
+        **_management(1, initial=1),
+        **_row(0, outcomes[0], id=link.pk, effectiveness="strong", basis=link.basis, assessed_on=long_ago),
+    )
+    assert client.post(_edit_url(cast, intervention), data).status_code == 302
+    link.refresh_from_db()
+    assert (link.effectiveness, link.assessed_on, link.version) == ("strong", timezone.localdate(), 2)
+
+
+def test_a_stale_link_on_a_national_intervention_is_a_conflict_not_an_overwrite(client, cast, national):
+    link = ContributionFactory(intervention=national, outcome=WellbeingOutcome.objects.get(place=cast.a.place))
+    url = f"/places/{cast.a.place.slug}/interventions/{national.pk}/edit/"
+    opened_at = {**_management(1, initial=1), **_row(0, link.outcome, id=link.pk, version=1)}
+    client.force_login(cast.a.place_admin)
+    first = {**opened_at, "contributions-0-effectiveness": "strong"}
+    assert client.post(url, first).status_code == 302
+    client.force_login(cast.a.officer)
+    second = {**opened_at, "contributions-0-evidence_note": "From the 2025 survey"}
+    response = client.post(url, second)
+    assert response.status_code == 200
+    assert any("saved changes to this intervention while you were editing it" in e for e in _errors(response))
+    link.refresh_from_db()
+    assert (link.effectiveness, link.evidence_note, link.version) == ("strong", "", 2)
+    # The officer's note is still on the form, and saving again now is deliberate.
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one("#id_contributions-0-evidence_note").get_text().strip() == "From the 2025 survey"
+    assert client.post(url, {**second, "contributions-0-version": "2"}).status_code == 302
+
+
+def test_an_outcome_linked_by_someone_else_meanwhile_is_a_row_error_not_a_crash(client, cast, outcomes):
+    intervention = InterventionFactory(place=cast.a.place, owner=cast.a.officer)
+    ContributionFactory(intervention=intervention, outcome=outcomes[0])  # saved by someone else meanwhile
+    client.force_login(cast.a.officer)
+    data = _intervention_post(
+        cast,
+        lead=intervention.lead_organisation,
+        title=intervention.title,
+        version="1",
+        **_management(1),
+        **_row(0, outcomes[0]),
+    )
+    response = client.post(_edit_url(cast, intervention), data)
+    assert response.status_code == 200
+    assert any("Someone else linked ‘Fair work for women in Place A’" in e for e in _errors(response))
+
+
+def test_swapping_two_links_outcomes_is_explained_not_a_crash(client, cast, outcomes):
+    intervention = InterventionFactory(place=cast.a.place, owner=cast.a.officer)
+    first = ContributionFactory(intervention=intervention, outcome=outcomes[0])
+    second = ContributionFactory(intervention=intervention, outcome=outcomes[1])
+    client.force_login(cast.a.officer)
+    data = _intervention_post(
+        cast,
+        lead=intervention.lead_organisation,
+        title=intervention.title,
+        version="1",
+        **_management(2, initial=2),
+        **_row(0, outcomes[1], id=first.pk, effectiveness=first.effectiveness, basis=first.basis),
+        **_row(1, outcomes[0], id=second.pk, effectiveness=second.effectiveness, basis=second.basis),
+    )
+    response = client.post(_edit_url(cast, intervention), data)
+    assert response.status_code == 200
+    assert any("save one change at a time" in e for e in _errors(response))
+    first.refresh_from_db()
+    intervention.refresh_from_db()
+    assert first.outcome == outcomes[0] and intervention.version == 1  # nothing half-saved
+
+
+def test_the_page_survives_a_deleted_partner_and_records_a_links_new_outcome(client, cast, outcomes):
+    intervention = InterventionFactory(place=cast.a.place, owner=cast.a.officer)
+    gone = OrganisationFactory(place=cast.a.place, name="Wound-up trust")
+    intervention.partners.add(gone)
+    link = ContributionFactory(intervention=intervention, outcome=outcomes[0])
+    link.outcome = outcomes[1]
+    link.save()
+    gone.delete()
+    client.force_login(cast.a.viewer)
+    page = client.get(f"/places/{cast.a.place.slug}/interventions/{intervention.pk}/")
+    assert page.status_code == 200
+    history = BeautifulSoup(page.content, "html.parser").select_one("#history-caption").find_parent("table")
+    assert "Outcome : Fair work for women in Place A → Outcomes for young people" in history.get_text(" ", strip=True)
+
+
+def test_edit_form_queries_do_not_grow_with_links(client, cast):
+    intervention = InterventionFactory(place=cast.a.place, owner=cast.a.officer)
+    client.force_login(cast.a.officer)
+    url = _edit_url(cast, intervention)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    ContributionFactory(intervention=intervention, outcome=WellbeingOutcome.objects.get(place=cast.a.place))
+    few = count()
+    for _ in range(8):
+        ContributionFactory(intervention=intervention, outcome=WellbeingOutcomeFactory(place=cast.a.place))
+    assert count() == few

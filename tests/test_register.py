@@ -112,3 +112,20 @@ def test_sort_headers_announce_the_order(client, cast, register):
     title_header = next(th for th in soup.select("thead th") if "Title" in th.get_text())
     assert title_header["aria-sort"] == "descending"
     assert "sort=title" in title_header.a["href"]
+
+
+def test_a_history_restore_gets_the_whole_page_and_responses_vary_on_htmx(client, cast, register):
+    client.force_login(cast.a.viewer)
+    restored = _get(client, cast, "status=planned", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in restored.content.decode()
+    assert "HX-Request" in restored["Vary"]
+    partial = _get(client, cast, "status=planned", HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="register-status" hx-swap-oob="innerHTML">1 intervention found' in partial
+
+
+def test_rows_that_tie_on_the_sort_key_neither_repeat_nor_vanish_across_pages(client, cast):
+    for number in range(40):
+        InterventionFactory(place=cast.a.place, title=f"Tie {number:02d}", status="active")
+    client.force_login(cast.a.viewer)
+    seen = _titles(_get(client, cast, "sort=status")) + _titles(_get(client, cast, "sort=status&page=2"))
+    assert sorted(seen) == [f"Tie {n:02d}" for n in range(40)]

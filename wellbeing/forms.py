@@ -96,9 +96,10 @@ class WellbeingOutcomeForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.fields["priority_rank"].min_value = 1
-        self.fields["priority_rank"].widget.attrs.update({"inputmode": "numeric", "min": "1"})
+        self.fields["priority_rank"].widget = forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
         self.fields["national_indicators"].label_from_instance = lambda indicator: indicator.name
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}  # our messages, not the browser's
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
         self.helper.layout = Layout(

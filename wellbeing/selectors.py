@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from wellbeing.access import object_get_for_place
 from wellbeing.freshness import stale_before
+from wellbeing.history import HISTORY_LIMIT, HistoryEntry, display_value, entries_for_records
 from wellbeing.models import NationalIndicator, NationalOutcome, Place, PlaceMembership, WellbeingOutcome
 from wellbeing.models.npf import NPF_2018
 
@@ -76,3 +77,39 @@ def outcome_for_page(*, place: Place, pk: int) -> WellbeingOutcome:
     return object_get_for_place(
         wellbeing_outcomes_for_place(place=place).prefetch_related(contributions), place=place, pk=pk
     )
+
+
+OUTCOME_FIELDS = [
+    ("title", "Title"),
+    ("description", "Description"),
+    ("priority_rank", "Priority"),
+    ("drivers", "Drivers"),
+]
+
+
+def outcome_history(*, outcome: WellbeingOutcome) -> list[HistoryEntry]:
+    """Who changed the outcome and its NPF links, newest first, in four queries."""
+    records = (
+        outcome.history.select_related("history_user")
+        .prefetch_related(
+            "historicalwellbeingoutcome_national_outcomes_set__nationaloutcome",
+            "historicalwellbeingoutcome_national_indicators_set__nationalindicator",
+        )
+        .order_by("history_date", "history_id")
+    )
+    entries = entries_for_records(
+        records,
+        subject="Outcome",
+        fields=OUTCOME_FIELDS,
+        sets=lambda record: {
+            "NPF national outcomes": {
+                display_value(r, "nationaloutcome")
+                for r in record.historicalwellbeingoutcome_national_outcomes_set.all()
+            },
+            "NPF national indicators": {
+                display_value(r, "nationalindicator")
+                for r in record.historicalwellbeingoutcome_national_indicators_set.all()
+            },
+        },
+    )
+    return list(reversed(entries))[:HISTORY_LIMIT]

@@ -88,6 +88,7 @@ def outcome_detail(request: HttpRequest, place: Place, outcome_pk: int) -> HttpR
         {
             "outcome": outcome,
             "contributions": outcome.contribution_list,
+            "history": selectors.outcome_history(outcome=outcome),
             "stale_before": stale_before(),
             "can_edit": user_can(request.user, "outcome.edit", place),
         },

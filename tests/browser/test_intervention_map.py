@@ -135,3 +135,26 @@ def test_a_viewer_sees_no_edit_control(browser_page, cast):
     browser_page.goto(
         f"/places/{cast.a.place.slug}/interventions/{intervention.pk}/edit/", "viewer-edit-refused", status=403
     )
+
+
+def test_officer_records_an_outcomes_drivers_and_npf_links(browser_page, cast):
+    outcome_title = "Fair work for women in Place A"
+    page = browser_page.page
+    browser_page.sign_in(cast.a.officer.username, cast.password)
+    browser_page.goto(f"/places/{cast.a.place.slug}/outcomes/", "outcome-list")
+    page.get_by_role("link", name=outcome_title).click()
+    browser_page.check("outcome-page")
+    page.get_by_role("button", name="Change this outcome").click()
+    browser_page.check("outcome-form")
+    page.get_by_label("Drivers").fill("Low pay in care and retail\nChildcare costs")
+    page.get_by_role("checkbox", name="Fair Work and Business").check()
+    page.get_by_role("checkbox", name="Pay gap").check()
+    page.get_by_label("Priority").fill("0")
+    page.get_by_role("button", name="Save outcome").click()
+    browser_page.check("outcome-form-error")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Priority must be 1 or more")
+    page.get_by_label("Priority").fill("1")
+    page.get_by_role("button", name="Save outcome").click()
+    browser_page.check("outcome-after-change")
+    expect(page.get_by_text("Childcare costs")).to_be_visible()
+    expect(page.get_by_role("definition").filter(has_text="Pay gap")).to_be_visible()
