@@ -156,5 +156,6 @@ def test_officer_records_an_outcomes_drivers_and_npf_links(browser_page, cast):
     page.get_by_label("Priority").fill("1")
     page.get_by_role("button", name="Save outcome").click()
     browser_page.check("outcome-after-change")
-    expect(page.get_by_text("Childcare costs")).to_be_visible()
+    expect(page.get_by_text("Childcare costs", exact=True)).to_be_visible()
+    expect(page.locator("#history-caption").locator("xpath=..")).to_contain_text("Drivers")
     expect(page.get_by_role("definition").filter(has_text="Pay gap")).to_be_visible()
