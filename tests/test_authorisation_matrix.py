@@ -15,7 +15,7 @@ place A's address and expects 404 from every member of A.
 import pytest
 from django.test import Client
 
-from interventions.models import Intervention
+from interventions.models import ImportJob, Intervention
 from tests.factories import ContributionFactory, InterventionFactory
 from tests.routes import all_routes, fill
 from wellbeing.access import PERMISSIONS, PlacePolicy, PublicPolicy, SignedInPolicy
@@ -32,7 +32,6 @@ EXPECTED_ROLES = {
 STRICT_CSP = {"script-src": "'self'", "style-src": "'self'", "frame-ancestors": "'none'", "object-src": "'none'"}
 
 
-
 def _outcome_of(place_cast) -> str:
     return str(WellbeingOutcome.objects.filter(place=place_cast.place).order_by("pk").first().pk)
 
@@ -46,8 +45,20 @@ def _intervention_of(place_cast) -> str:
     return str(intervention.pk)
 
 
+def _import_job_of(place_cast) -> str:
+    job = ImportJob.objects.create(
+        place=place_cast.place,
+        uploaded_by=place_cast.officer,
+        filename="interventions.csv",
+        file_format="csv",
+        content=b"",
+        status=ImportJob.Status.DONE,
+    )
+    return str(job.pk)
+
+
 # parameter → function(place_cast) giving the URL value of an object of that place.
-OBJECT_PROVIDERS: dict = {"outcome_pk": _outcome_of, "intervention_pk": _intervention_of}
+OBJECT_PROVIDERS: dict = {"outcome_pk": _outcome_of, "intervention_pk": _intervention_of, "import_pk": _import_job_of}
 
 VISITORS = ["anonymous", "outsider", "other_place_admin", *[f"member:{role.value}" for role in Role]]
 PLACE_A_MARKER = "Fair work for women in Place A"
@@ -160,11 +171,19 @@ if OBJECT_ROUTES:
 
     @pytest.mark.parametrize("route", OBJECT_ROUTES, ids=lambda r: r.name)
     def test_another_places_object_under_this_places_address_is_404(client, cast, route):
+        """Every member who may use the view gets 404 for place B's object, by each method the view
+        takes. A role without the permission gets the 403 it gets for any id (the refusal comes
+        before the lookup, so it says nothing about whether the object exists)."""
         assert _values(route, cast, cast.b) != _values(route, cast, cast.a), "a provider ignores its place"
         path = fill(route, _values(route, cast, cast.b))
+        policy = route.callback.access_policy
         for role in Role:
             _login(client, cast.a.member(role))
-            assert client.get(path).status_code == 404, f"{path} as {role}"
+            for method in policy.methods:
+                response = getattr(client, method.lower())(path)
+                expected = 404 if role in EXPECTED_ROLES[policy.permission] else 403
+                assert response.status_code == expected, f"{method} {path} as {role}"
+                assert PLACE_B_MARKER not in response.content.decode(errors="replace")
 
 
 @pytest.mark.parametrize(
