@@ -55,6 +55,7 @@ format: $(VENV)/.installed
 
 bench: setup
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/import_xlsx.py
 
 clean:
 	rm -rf $(VENV) node_modules build test-artifacts db.sqlite3 test-db-*.sqlite3

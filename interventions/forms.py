@@ -318,6 +318,8 @@ class BaseContributionFormSet(forms.BaseInlineFormSet):
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
         if "id" in form.fields:
+            # Django offers every row of the table as the id's choices; only this place's links are.
+            form.fields["id"].queryset = self.get_queryset()
             form.fields["id"].error_messages["invalid_choice"] = (
                 "Someone else removed this link while you were editing: reload the page to see the links as they are"
             )

@@ -107,6 +107,14 @@ class Intervention(Versioned):
                 violation_error_message="End date must be the same as or after the start date",
             ),
             models.CheckConstraint(
+                # A place's own intervention always has someone who keeps it up to date; only the
+                # shared national ones, recorded centrally, have no owner in a place.
+                condition=Q(place__isnull=True) | Q(owner__isnull=False),
+                name="place_interventions_have_an_owner",
+                violation_error_code="no_owner",
+                violation_error_message="Name the person who keeps this intervention up to date",
+            ),
+            models.CheckConstraint(
                 condition=Q(budget_gbp__isnull=True) | Q(budget_gbp__gte=0),
                 name="intervention_budget_not_negative",
                 violation_error_code="negative_budget",
@@ -184,6 +192,15 @@ class Contribution(Versioned):
 
     def __str__(self) -> str:
         return f"{self.intervention} → {self.outcome}"
+
+    def clean(self) -> None:
+        # No link crosses places: a place links its own interventions, or the shared national ones,
+        # to its own outcomes (forms offer nothing else; this also holds in the admin).
+        intervention, outcome = getattr(self, "intervention", None), getattr(self, "outcome", None)
+        if intervention and outcome and intervention.place_id not in (None, outcome.place_id):
+            raise ValidationError(
+                {"outcome": "Choose one of the wellbeing outcomes of the place this intervention belongs to."}
+            )
 
 
 class ImportJob(models.Model):

@@ -257,7 +257,9 @@ class OwnerWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs) -> User | None:
         text = clean_text(value)
         if not text:
-            return None
+            # Every intervention has a named owner: a blank cell keeps the current one, and makes
+            # the person importing the owner of a new row.
+            return self.resource.current_owner() or self.resource.user
         user = self.resource.members.get(text.casefold())
         current = self.resource.current_owner()
         if user is None and current and text.casefold() in (current.username.casefold(), current.email.casefold()):
@@ -1014,7 +1016,11 @@ COLUMN_GUIDANCE = [
     (STATUS, "Required. One of the statuses on the ‘Allowed values’ sheet."),
     (LEAD, "Required. An organisation not yet recorded is added when you import."),
     (PARTNERS, "Optional. Names separated by semicolons, for example: NHS Forth Valley; Forth Valley College."),
-    (OWNER, "Optional. The username or email address of someone with access to this place."),
+    (
+        OWNER,
+        "The username or email address of someone with access to this place. Left blank, a new "
+        "intervention is owned by the person importing the file, and an existing one keeps its owner.",
+    ),
     (START, "Optional. A date, dd/mm/yyyy."),
     (END, "Optional. A date, dd/mm/yyyy, not before the start date."),
     (BUDGET, "Optional. Pounds, for example 12500 or 12,500.00."),

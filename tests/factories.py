@@ -74,6 +74,8 @@ class InterventionFactory(DjangoModelFactory):
     level = Intervention.Level.LOCAL
     status = Intervention.Status.ACTIVE
     lead_organisation = factory.SubFactory(OrganisationFactory, place=factory.SelfAttribute("..place"))
+    # A place's intervention always has an owner; a shared national one (no place) has none.
+    owner = factory.Maybe("place", yes_declaration=factory.SubFactory(UserFactory), no_declaration=None)
     description = factory.Faker("sentence")
 
 

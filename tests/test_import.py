@@ -466,7 +466,7 @@ def _register(cast) -> list[Intervention]:
             place=place,
             title=title,
             lead_organisation=lead,
-            owner=cast.a.officer if n else None,
+            owner=cast.a.officer if n else cast.a.place_admin,
             start_date=date(2025, 4, 1),
             end_date=date(2027, 3, 31) if n else None,
             budget_gbp=Decimal("12500.50") if n else None,
@@ -512,6 +512,19 @@ def test_an_owner_who_has_left_the_place_stays_the_owner_but_cannot_be_given_new
     assert preview_row(job, 2)["action"] == "unchanged"
     assert preview_row(job, 3)["errors"][0][0] == OWNER
     assert intervention.reference == preview_row(job, 2)["reference"]
+
+
+@pytest.mark.django_db
+def test_a_blank_owner_makes_the_importer_the_owner_of_new_work_and_keeps_an_existing_owner(cast):
+    lead = OrganisationFactory(place=cast.a.place, name="Place A Council")
+    kept = InterventionFactory(place=cast.a.place, title="Kept", lead_organisation=lead, owner=cast.a.analyst)
+    job = checked(cast.a, csv_file([a_row(title="Kept", owner=""), a_row(title="New work", owner="")]))
+    assert preview_row(job, 2)["action"] in {"changed", "unchanged"}
+    assert "Owner" not in preview_row(job, 2).get("changes", {})
+    committed(job, cast.a.officer)
+    kept.refresh_from_db()
+    assert kept.owner == cast.a.analyst
+    assert Intervention.objects.get(title="New work").owner == cast.a.officer
 
 
 @pytest.mark.django_db

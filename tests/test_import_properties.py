@@ -211,3 +211,49 @@ def test_xlsx_rows_of_random_typed_cells_are_checked_with_clear_messages(cast, r
             for _, message in row["errors"]:
                 assert_clear(message)
     assert database_counts() == before
+
+
+# --- Broken rows among good ones: each is named, and the import is refused whole ----------------------------------
+
+# (cell of a_row, bad value, the column its problem must be reported in)
+BREAKAGES = [
+    ("title", "", "Title"),
+    ("kind", "Projekt", "Kind"),
+    ("level", "National", "Level"),
+    ("status", "Finished?", "Status"),
+    ("start_date", "31/02/2025", "Start date"),
+    ("budget_gbp", "-5", "Budget (£)"),
+    ("owner", "b-officer", "Owner"),
+    ("contributions", "Secret outcome of Place B (primary)", "Contributions"),
+]
+
+
+@pytest.mark.django_db
+@PROPERTY_SETTINGS
+@given(
+    good=st.integers(min_value=0, max_value=6),
+    broken=st.lists(st.sampled_from(BREAKAGES), min_size=1, max_size=5),
+    data=st.data(),
+)
+def test_broken_rows_among_good_ones_are_each_named_and_the_commit_is_refused_whole(cast, good, broken, data):
+    rows = [(a_row(title=f"Good {n}"), None) for n in range(good)]
+    for n, (cell, value, column) in enumerate(broken):
+        at = data.draw(st.integers(min_value=0, max_value=len(rows)))
+        rows.insert(at, (a_row(**{"title": f"Broken {n}", cell: value}), column))
+    before = database_counts()
+    job = importing.import_job_create(
+        place=cast.a.place, user=cast.a.officer, upload=SimpleUploadedFile("i.csv", csv_file([r for r, _ in rows]))
+    )
+    job.refresh_from_db()
+    for number, (_, column) in enumerate(rows, start=2):
+        row = next(row for row in job.preview["rows"] if row["row"] == number)
+        if column is None:
+            assert row["action"] == "new", row
+        else:
+            assert column in [problem_column for problem_column, _ in row["errors"]], row
+            for _, message in row["errors"]:
+                assert_clear(message)
+    with pytest.raises(importing.ImportRefused) as refusal:
+        importing.import_job_commit(job=job, user=cast.a.officer, skip_problem_rows=False)
+    assert_clear(refusal.value.message)
+    assert database_counts() == before

@@ -459,3 +459,49 @@ def test_edit_form_queries_do_not_grow_with_links(client, cast):
     for _ in range(8):
         ContributionFactory(intervention=intervention, outcome=WellbeingOutcomeFactory(place=cast.a.place))
     assert count() == few
+
+
+def test_another_places_person_cannot_be_made_owner(client, cast):
+    client.force_login(cast.a.officer)
+    response = client.post(
+        f"/places/{cast.a.place.slug}/interventions/new/", _intervention_post(cast, owner=str(cast.b.officer.pk))
+    )
+    assert any("owner" in error.lower() for error in _errors(response)), _errors(response)
+    assert not Intervention.objects.exists()
+
+
+def test_another_places_link_on_a_national_intervention_cannot_be_changed(client, cast, national):
+    b_link = ContributionFactory(
+        intervention=national, outcome=WellbeingOutcome.objects.get(place=cast.b.place), evidence_note="B's note"
+    )
+    client.force_login(cast.a.officer)
+    a_outcome = WellbeingOutcome.objects.get(place=cast.a.place)
+    data = {
+        **_management(1, initial=1),
+        **_row(0, a_outcome, id=b_link.pk, effectiveness="limited", evidence_note="Overwritten by A"),
+    }
+    response = client.post(f"/places/{cast.a.place.slug}/interventions/{national.pk}/edit/", data)
+    assert response.status_code == 200 and _errors(response)
+    b_link.refresh_from_db()
+    assert (b_link.outcome.place, b_link.evidence_note, b_link.version) == (cast.b.place, "B's note", 1)
+    assert "B&#x27;s note" not in response.content.decode()
+
+
+def test_a_place_intervention_always_has_an_owner(cast):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InterventionFactory(place=cast.a.place, owner=None)
+    assert InterventionFactory(place=None, level="national", owner=None).owner is None
+
+
+def test_a_link_never_joins_one_places_intervention_to_another_places_outcome(cast):
+    from django.core.exceptions import ValidationError
+
+    link = Contribution(
+        intervention=InterventionFactory(place=cast.a.place), outcome=WellbeingOutcome.objects.get(place=cast.b.place)
+    )
+    with pytest.raises(ValidationError, match="the place this intervention belongs to"):
+        link.full_clean()
+    national = InterventionFactory(place=None, level="national")
+    Contribution(intervention=national, outcome=WellbeingOutcome.objects.get(place=cast.b.place)).full_clean()

@@ -190,6 +190,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='intervention',
+            constraint=models.CheckConstraint(condition=models.Q(('place__isnull', True), ('owner__isnull', False), _connector='OR'), name='place_interventions_have_an_owner', violation_error_code='no_owner', violation_error_message='Name the person who keeps this intervention up to date'),
+        ),
+        migrations.AddConstraint(
+            model_name='intervention',
             constraint=models.CheckConstraint(condition=models.Q(('budget_gbp__isnull', True), ('budget_gbp__gte', 0), _connector='OR'), name='intervention_budget_not_negative', violation_error_code='negative_budget', violation_error_message='Budget cannot be negative'),
         ),
         migrations.AddConstraint(
