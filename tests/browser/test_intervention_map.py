@@ -159,3 +159,43 @@ def test_officer_records_an_outcomes_drivers_and_npf_links(browser_page, cast):
     expect(page.get_by_text("Childcare costs", exact=True)).to_be_visible()
     expect(page.locator("#history-caption").locator("xpath=..")).to_contain_text("Drivers")
     expect(page.get_by_role("definition").filter(has_text="Pay gap")).to_be_visible()
+
+
+def test_the_less_travelled_pages_pass_axe(browser_page, cast):
+    """Pages no other journey opens: adding an outcome, a shared national intervention and its
+    link form, an edit refused because someone saved first, the register's unusable-filter message
+    and its second page."""
+    from interventions.models import Intervention
+
+    place = cast.a.place
+    scotgov = OrganisationFactory(place=None, name="Scottish Government")
+    national = InterventionFactory(
+        place=None, level="national", title="Scottish Child Payment", lead_organisation=scotgov
+    )
+    mine = InterventionFactory(place=place, title="Women into work", owner=cast.a.officer)
+    for n in range(26):
+        InterventionFactory(place=place, title=f"Work {n:02d}", owner=cast.a.officer)
+    page = browser_page.page
+    browser_page.sign_in(cast.a.officer.username, cast.password)
+
+    browser_page.goto(f"/places/{place.slug}/outcomes/new/", "add-outcome")
+    browser_page.goto(f"/places/{place.slug}/interventions/{national.pk}/", "national-intervention")
+    expect(page.get_by_text("shared with every place")).to_be_visible()
+    browser_page.goto(f"/places/{place.slug}/interventions/{national.pk}/edit/", "national-links-form")
+    expect(page.get_by_label("Title")).to_have_count(0)
+
+    browser_page.goto(f"/places/{place.slug}/interventions/?outcome=999999", "register-unusable-filter")
+    expect(page.locator(".govuk-error-summary, .govuk-error-message").first).to_be_visible()
+    browser_page.goto(f"/places/{place.slug}/interventions/?page=2", "register-page-2")
+    expect(
+        page.get_by_role("link", name="Work 24").or_(page.get_by_role("link", name="Women into work"))
+    ).to_have_count(1)
+
+    # Someone else saves while this officer has the form open: the save is refused, input kept.
+    browser_page.goto(f"/places/{place.slug}/interventions/{mine.pk}/edit/", "edit-form")
+    Intervention.objects.filter(pk=mine.pk).update(version=mine.version + 1, title="Women into fair work")
+    page.get_by_label("Title").fill("Women into work (changed here)")
+    page.get_by_role("button", name=re.compile("Save")).click()
+    browser_page.check("edit-refused-someone-saved-first")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("Women into work (changed here)")
