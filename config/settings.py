@@ -225,7 +225,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF],
+        # data: for the images Plotly draws heatmaps into (a canvas turned into a data: URL).
+        "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from interventions.models import Contribution, ImportJob, Intervention
+from interventions.models import Contribution, GapReport, ImportJob, Intervention
 
 
 class ContributionInline(admin.TabularInline):
@@ -35,3 +35,13 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     exclude = ["content"]
     readonly_fields = ["place", "uploaded_by", "filename", "file_format", "status", "rows_total", "rows_done"]
+
+
+@admin.register(GapReport)
+class GapReportAdmin(admin.ModelAdmin):
+    """For support: see a report's state and error; the file itself stays its owner's download."""
+
+    list_display = ["filename", "place", "requested_by", "file_format", "status", "created_at"]
+    list_filter = ["status", "file_format"]
+    exclude = ["content"]
+    readonly_fields = ["place", "requested_by", "file_format", "query", "status", "progress", "error", "finished_at"]

@@ -44,15 +44,10 @@ class RegisterFilterForm(forms.Form):
         )
 
 
-class InterventionFilter(django_filters.FilterSet):
-    class Meta:
-        model = Intervention
-        fields: list[str] = []
-        form = RegisterFilterForm
+class _InterventionFacets(django_filters.FilterSet):
+    """What the register and the gap analysis both filter on: kind, level, status, lead
+    organisation and CWB pillar, each list the place's own."""
 
-    q = django_filters.CharFilter(
-        method="search", label="Search", help_text="Words in the title or description, or a reference like INT-00042"
-    )
     kind = django_filters.MultipleChoiceFilter(choices=Intervention.Kind.choices, widget=forms.CheckboxSelectMultiple)
     level = django_filters.MultipleChoiceFilter(choices=Intervention.Level.choices, widget=forms.CheckboxSelectMultiple)
     status = django_filters.MultipleChoiceFilter(
@@ -61,11 +56,30 @@ class InterventionFilter(django_filters.FilterSet):
     lead = django_filters.ModelChoiceFilter(
         field_name="lead_organisation", queryset=Organisation.objects.none(), label="Lead organisation"
     )
-    outcome = django_filters.ModelChoiceFilter(
-        queryset=WellbeingOutcome.objects.none(), method="contributes_to", label="Wellbeing outcome"
-    )
     pillar = django_filters.ModelChoiceFilter(
         field_name="cwb_pillars", queryset=CwbPillar.objects.all(), label="CWB pillar", to_field_name="code"
+    )
+
+    def __init__(self, *args, place: Place, **kwargs) -> None:
+        self.place = place
+        super().__init__(*args, **kwargs)
+        self.filters["lead"].queryset = Organisation.objects.for_place(place).order_by(Lower("name"))
+        for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.ModelChoiceFilter | django_filters.ChoiceFilter):
+                filter_.extra["empty_label"] = "Any"
+
+
+class InterventionFilter(_InterventionFacets):
+    class Meta:
+        model = Intervention
+        fields: list[str] = []
+        form = RegisterFilterForm
+
+    q = django_filters.CharFilter(
+        method="search", label="Search", help_text="Words in the title or description, or a reference like INT-00042"
+    )
+    outcome = django_filters.ModelChoiceFilter(
+        queryset=WellbeingOutcome.objects.none(), method="contributes_to", label="Wellbeing outcome"
     )
     effectiveness = django_filters.ChoiceFilter(
         choices=Contribution.Effectiveness.choices, method="has_effectiveness", label="Effectiveness"
@@ -101,12 +115,8 @@ class InterventionFilter(django_filters.FilterSet):
     )
 
     def __init__(self, *args, place: Place, **kwargs) -> None:
-        self.place = place
-        super().__init__(*args, **kwargs)
-        self.filters["lead"].queryset = Organisation.objects.for_place(place).order_by(Lower("name"))
+        super().__init__(*args, place=place, **kwargs)
         self.filters["outcome"].queryset = WellbeingOutcome.objects.for_place(place)
-        for name in ("lead", "outcome", "pillar", "effectiveness", "assessment"):
-            self.filters[name].extra["empty_label"] = "Any"
 
     def _contributions(self):
         return Contribution.objects.filter(intervention=OuterRef("pk"), outcome__place=self.place)
@@ -133,3 +143,55 @@ class InterventionFilter(django_filters.FilterSet):
         if value == "current":
             return queryset.filter(Exists(self._contributions()), ~stale)
         return queryset
+
+
+class GapFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.checkboxes("level", small=True),
+            Field.checkboxes("status", small=True),
+            Field.checkboxes("kind", small=True),
+            Field.select("lead"),
+            Field.select("pillar"),
+            Field.select("horizon"),
+        )
+
+
+HORIZONS = [(6, "6 months"), (12, "12 months"), (24, "2 years"), (36, "3 years")]
+DEFAULT_HORIZON = 12
+
+
+class GapAnalysisFilter(_InterventionFacets):
+    """The gap analysis's filters: which interventions count. `horizon` does not filter; it is how
+    far ahead "build on" looks for effective work that ends, kept in the URL with the rest."""
+
+    class Meta:
+        model = Intervention
+        fields: list[str] = []
+        form = GapFilterForm
+
+    horizon = django_filters.TypedChoiceFilter(
+        choices=HORIZONS,
+        coerce=int,
+        method="keep_all",
+        label="Build on: work that ends within",
+        empty_value=DEFAULT_HORIZON,
+    )
+
+    def __init__(self, *args, place: Place, **kwargs) -> None:
+        super().__init__(*args, place=place, **kwargs)
+        self.filters["horizon"].extra.pop("empty_label", None)  # a TypedChoiceField has no empty choice
+
+    def keep_all(self, queryset, name, value):
+        return queryset
+
+    @property
+    def horizon_months(self) -> int:
+        if self.is_valid():
+            return self.form.cleaned_data.get("horizon") or DEFAULT_HORIZON
+        return DEFAULT_HORIZON

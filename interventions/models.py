@@ -236,3 +236,48 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class GapReport(models.Model):
+    """One gap analysis written to a file for one person, built by a Celery worker. The file is
+    kept in the database (a few hundred kB at most) so the web process can serve it whatever
+    machine built it. Reports are personal: only the person who asked sees or downloads theirs."""
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel (.xlsx)"
+        CSV = "csv", "CSV"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being written"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="gap_reports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gap_reports")
+    file_format = models.CharField(max_length=10, choices=Format.choices)
+    query = models.TextField(blank=True, help_text="The gap analysis filters, as the page's query string.")
+    filters_description = models.CharField(max_length=500, blank=True, help_text="The filters in words, as asked for.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    content = models.BinaryField(blank=True, default=b"")
+    filename = models.CharField(max_length=255, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlaceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["place", "requested_by", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="gap_report_progress_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Gap analysis {self.get_file_format_display()} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interventions import import_views, views
+from interventions import gap_views, import_views, report_views, views
 
 app_name = "interventions"
 
@@ -35,4 +35,24 @@ urlpatterns = [
         name="import_progress",
     ),
     # IMPORT URLS END
+    # /places/<place_slug>/gaps/ — the gap analysis (interventions/gap_views.py)
+    path("places/<slug:place_slug>/gaps/", gap_views.gap_analysis_page, name="gap_analysis"),
+    path("places/<slug:place_slug>/gaps/print/", gap_views.gap_analysis_print, name="gap_analysis_print"),
+    path(
+        "places/<slug:place_slug>/gaps/regions/<slug:region_slug>/",
+        gap_views.region_gap_analysis,
+        name="region_gap_analysis",
+    ),
+    # GAP REPORT URLS (interventions/report_views.py) go here
+    path("places/<slug:place_slug>/gaps/reports/", report_views.gap_reports, name="gap_reports"),
+    path(
+        "places/<slug:place_slug>/gaps/reports/progress/",
+        report_views.gap_reports_progress,
+        name="gap_reports_progress",
+    ),
+    path(
+        "places/<slug:place_slug>/gaps/reports/<int:report_pk>/download/",
+        report_views.gap_report_download,
+        name="gap_report_download",
+    ),
 ]

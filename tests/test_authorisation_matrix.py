@@ -15,11 +15,11 @@ place A's address and expects 404 from every member of A.
 import pytest
 from django.test import Client
 
-from interventions.models import ImportJob, Intervention
+from interventions.models import GapReport, ImportJob, Intervention
 from tests.factories import ContributionFactory, InterventionFactory
 from tests.routes import all_routes, fill
 from wellbeing.access import PERMISSIONS, PlacePolicy, PublicPolicy, SignedInPolicy
-from wellbeing.models import Role, WellbeingOutcome
+from wellbeing.models import Place, Role, WellbeingOutcome
 
 # Written out, not imported: a new role must be given each permission here on purpose.
 EXPECTED_ROLES = {
@@ -28,6 +28,7 @@ EXPECTED_ROLES = {
     "outcome.edit": {Role.OFFICER, Role.PLACE_ADMIN},
     "intervention.edit": {Role.OFFICER, Role.PLACE_ADMIN},
     "intervention.import": {Role.OFFICER, Role.PLACE_ADMIN},
+    "gaps.report": {Role.ANALYST, Role.OFFICER, Role.PARTNERSHIP_LEAD, Role.PLACE_ADMIN},
 }
 STRICT_CSP = {"script-src": "'self'", "style-src": "'self'", "frame-ancestors": "'none'", "object-src": "'none'"}
 
@@ -57,8 +58,39 @@ def _import_job_of(place_cast) -> str:
     return str(job.pk)
 
 
+def _gap_report_of(place_cast, owner=None) -> str:
+    report = GapReport.objects.create(
+        place=place_cast.place,
+        requested_by=owner or place_cast.place_admin,
+        file_format=GapReport.Format.CSV,
+        status=GapReport.Status.DONE,
+        content=b"Priority rank,Outcome\r\n",
+        filename=f"gap-analysis-{place_cast.place.slug}.csv",
+    )
+    return str(report.pk)
+
+
+def _region_of(place_cast) -> str:
+    """A region (a city region deal, say) that the place is a member of."""
+    region, _ = Place.objects.get_or_create(
+        slug=f"region-of-{place_cast.place.slug}",
+        defaults={"name": f"Region of {place_cast.place.name}", "kind": Place.Kind.REGION},
+    )
+    region.member_councils.add(place_cast.place)
+    return region.slug
+
+
 # parameter → function(place_cast) giving the URL value of an object of that place.
-OBJECT_PROVIDERS: dict = {"outcome_pk": _outcome_of, "intervention_pk": _intervention_of, "import_pk": _import_job_of}
+OBJECT_PROVIDERS: dict = {
+    "outcome_pk": _outcome_of,
+    "intervention_pk": _intervention_of,
+    "import_pk": _import_job_of,
+    "report_pk": _gap_report_of,
+    "region_slug": _region_of,
+}
+# Objects that belong to one person (a gap report): their provider also takes the owner, and each
+# member visiting asks for their own; another member's is 404 (tests/test_gap_reports.py).
+PERSONAL_PARAMETERS = {"report_pk"}
 
 VISITORS = ["anonymous", "outsider", "other_place_admin", *[f"member:{role.value}" for role in Role]]
 PLACE_A_MARKER = "Fair work for women in Place A"
@@ -110,14 +142,17 @@ def _login(client, user) -> None:
         client.force_login(user)
 
 
-def _values(route, cast, place_cast_for_objects) -> dict[str, str]:
+def _values(route, cast, place_cast_for_objects, owner=None) -> dict[str, str]:
     values = {"place_slug": cast.a.place.slug}
     for parameter in route.parameters:
         if parameter == "place_slug":
             continue
         if parameter not in OBJECT_PROVIDERS:
             pytest.fail(f"{route.route!r} has a parameter {parameter!r}: add a provider to OBJECT_PROVIDERS.")
-        values[parameter] = OBJECT_PROVIDERS[parameter](place_cast_for_objects)
+        if parameter in PERSONAL_PARAMETERS:
+            values[parameter] = OBJECT_PROVIDERS[parameter](place_cast_for_objects, owner)
+        else:
+            values[parameter] = OBJECT_PROVIDERS[parameter](place_cast_for_objects)
     return values
 
 
@@ -138,9 +173,12 @@ def test_every_routed_view_declares_its_access_policy_and_place_pages_are_place_
 def test_each_visitor_gets_what_the_view_declares(client, cast, route):
     policy = route.callback.access_policy
     path = fill(route, _values(route, cast, cast.a))
+    personal = PERSONAL_PARAMETERS & set(route.parameters)
     mismatches = []
     for visitor in VISITORS:
         _login(client, _user_for(visitor, cast))
+        if personal and visitor.startswith("member:"):
+            path = fill(route, _values(route, cast, cast.a, owner=_user_for(visitor, cast)))
         for method in ("GET", "HEAD", "POST"):
             response = getattr(client, method.lower())(path)
             declared = method in policy.methods or (method == "HEAD" and "GET" in policy.methods)

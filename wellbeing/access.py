@@ -45,6 +45,10 @@ PERMISSIONS: dict[str, Permission] = {
     "intervention.import": Permission(
         frozenset({Role.OFFICER, Role.PLACE_ADMIN}), "import interventions from a spreadsheet"
     ),
+    "gaps.report": Permission(
+        frozenset({Role.ANALYST, Role.OFFICER, Role.PARTNERSHIP_LEAD, Role.PLACE_ADMIN}),
+        "download the gap analysis as a spreadsheet",
+    ),
 }
 
 

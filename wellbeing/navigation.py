@@ -23,7 +23,6 @@ PLACE_SECTIONS: list[tuple[str, str, str]] = [
 ]
 
 PENDING_SECTIONS = {
-    "interventions:gap_analysis",  # the gap analysis issue
     "wellbeing:alignment",  # the strategic alignment issue
     "partnerships:partnership_list",  # the partnerships issue
     "wellbeing:budgets",  # the strategic alignment issue (budgets and decisions)
