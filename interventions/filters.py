@@ -28,6 +28,7 @@ class RegisterFilterForm(forms.Form):
         self.fields["sort"].widget.attrs["class"] = "govuk-select"
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # a GET form: no token in the shared URL
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
         self.helper.layout = Layout(
@@ -150,6 +151,7 @@ class GapFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # a GET form: no token in the shared URL
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
         self.helper.layout = Layout(
@@ -183,8 +185,12 @@ class GapAnalysisFilter(_InterventionFacets):
         empty_value=DEFAULT_HORIZON,
     )
 
-    def __init__(self, *args, place: Place, **kwargs) -> None:
-        super().__init__(*args, place=place, **kwargs)
+    def __init__(self, data=None, *args, place: Place, **kwargs) -> None:
+        # The horizon's select shows the one in use, so a form submitted unchanged keeps it.
+        if data is not None and not data.get("horizon"):
+            data = data.copy()
+            data["horizon"] = str(DEFAULT_HORIZON)
+        super().__init__(data, *args, place=place, **kwargs)
         self.filters["horizon"].extra.pop("empty_label", None)  # a TypedChoiceField has no empty choice
 
     def keep_all(self, queryset, name, value):

@@ -19,7 +19,9 @@ from interventions.models import Intervention
 # Beyond this many contributing interventions the heatmap and the Sankey group them by kind and
 # level, so the charts stay readable (the tables keep every number).
 MAX_INTERVENTIONS_SHOWN = 25
-LABEL_LENGTH = 32
+# Axis labels are cut to this length so the plot keeps its width on a 320 px screen; the
+# tables carry the full names.
+LABEL_LENGTH = 20
 
 # GOV.UK colours: red, orange, blue, green (status tags use the same).
 STATUS_COLOURS = {
@@ -75,7 +77,7 @@ def coverage_bar(analysis: GapAnalysis) -> Chart:
             y=[f"{o.priority_rank}. {_short(o.title)}" for o in outcomes],
             orientation="h",
             marker={"color": [STATUS_COLOURS[Status(o.status)] for o in outcomes]},
-            text=[f"{o.score} ({Status(o.status).label})" for o in outcomes],
+            text=[str(o.score) for o in outcomes],
             textposition="auto",
             hovertemplate="%{y}: %{x}<extra></extra>",
         ),

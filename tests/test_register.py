@@ -129,3 +129,11 @@ def test_rows_that_tie_on_the_sort_key_neither_repeat_nor_vanish_across_pages(cl
     client.force_login(cast.a.viewer)
     seen = _titles(_get(client, cast, "sort=status")) + _titles(_get(client, cast, "sort=status&page=2"))
     assert sorted(seen) == [f"Tie {n:02d}" for n in range(40)]
+
+
+@pytest.mark.parametrize("section", ["interventions", "gaps"])
+def test_the_filter_forms_put_no_csrf_token_in_the_shared_url(client, cast, section):
+    client.force_login(cast.a.viewer)
+    html = client.get(f"/places/{cast.a.place.slug}/{section}/").content.decode()
+    form = html[html.index('class="app-filter-form"') :]
+    assert "csrfmiddlewaretoken" not in form[: form.index("</form>")]
