@@ -451,3 +451,33 @@ def test_when_the_broker_is_down_the_request_is_kept_and_the_person_told(client,
     assert report.finished_at is not None
     assert response.status_code == 200
     assert BACKGROUND_UNAVAILABLE in response.content.decode()
+
+
+# --- On a real worker, through Redis -----------------------------------------------------------------------------
+
+from tests.test_celery import redis_url, worker  # noqa: E402, F401 - fixtures for the real-worker test
+from tests.test_import import tasks_go_to_the_worker  # noqa: E402, F401
+
+
+@pytest.mark.services
+def test_a_real_worker_writes_the_report_that_redis_brought_it(cast, tasks_go_to_the_worker):  # noqa: F811
+    import time
+
+    outcome = WellbeingOutcome.objects.get(place=cast.a.place)
+    for n in range(3):
+        ContributionFactory(
+            intervention=InterventionFactory(place=cast.a.place, title=f"Work {n}"),
+            outcome=outcome,
+            effectiveness="strong",
+        )
+    report = gap_report_request(place=cast.a.place, user=cast.a.analyst, file_format="xlsx", query="status=active")
+    deadline = time.monotonic() + 60
+    while report.status not in (GapReport.Status.DONE, GapReport.Status.FAILED) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        report.refresh_from_db()
+    assert (report.status, report.error, report.progress) == (GapReport.Status.DONE, "", 100)
+    sheet = load_workbook(io.BytesIO(bytes(report.content)))["Coverage"]
+    headings = [cell.value for cell in sheet[1]]
+    row = [cell.value for cell in sheet[2]]
+    # Three active primary links of strong effectiveness: 3 × (3 × 1) = 9.0, strong.
+    assert (row[headings.index("Status")], row[headings.index("Coverage score")]) == ("Strong", 9)
