@@ -4,6 +4,7 @@ for a report, show its progress and serve it (interventions/gap_reports.py, repo
 import csv
 import io
 import socket
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -33,6 +34,8 @@ from tests.factories import (
     OrganisationFactory,
     WellbeingOutcomeFactory,
 )
+from tests.test_celery import redis_url, worker  # noqa: F401 - fixtures for the real-worker test
+from tests.test_import import tasks_go_to_the_worker  # noqa: F401
 from wellbeing.models import Role, WellbeingOutcome
 
 pytestmark = pytest.mark.django_db
@@ -455,14 +458,9 @@ def test_when_the_broker_is_down_the_request_is_kept_and_the_person_told(client,
 
 # --- On a real worker, through Redis -----------------------------------------------------------------------------
 
-from tests.test_celery import redis_url, worker  # noqa: E402, F401 - fixtures for the real-worker test
-from tests.test_import import tasks_go_to_the_worker  # noqa: E402, F401
-
 
 @pytest.mark.services
 def test_a_real_worker_writes_the_report_that_redis_brought_it(cast, tasks_go_to_the_worker):  # noqa: F811
-    import time
-
     outcome = WellbeingOutcome.objects.get(place=cast.a.place)
     for n in range(3):
         ContributionFactory(
