@@ -69,21 +69,32 @@ def _layout(**extra) -> dict:
     }
 
 
+def _outcome_axis(analysis: GapAnalysis) -> tuple[list[str], dict]:
+    """The outcomes' axis: one category per outcome, keyed by its id, since two outcomes may share
+    a rank and begin alike, and equal labels would merge into one bar; the cut titles are only the
+    tick text. Returns (the categories, the axis settings)."""
+    keys = [f"outcome-{o.pk}" for o in analysis.outcomes]
+    labels = [f"{o.priority_rank}. {_short(o.title)}" for o in analysis.outcomes]
+    return keys, {"autorange": "reversed", "automargin": True, "tickvals": keys, "ticktext": labels}
+
+
 def coverage_bar(analysis: GapAnalysis) -> Chart:
     outcomes = analysis.outcomes
+    keys, yaxis = _outcome_axis(analysis)
     figure = go.Figure(
         go.Bar(
             x=[float(o.score) for o in outcomes],
-            y=[f"{o.priority_rank}. {_short(o.title)}" for o in outcomes],
+            y=keys,
+            customdata=[o.title for o in outcomes],
             orientation="h",
             marker={"color": [STATUS_COLOURS[Status(o.status)] for o in outcomes]},
             text=[str(o.score) for o in outcomes],
             textposition="auto",
-            hovertemplate="%{y}: %{x}<extra></extra>",
+            hovertemplate="%{customdata}: %{x}<extra></extra>",
         ),
         layout=_layout(
             height=max(200, 40 * len(outcomes) + 60),
-            yaxis={"autorange": "reversed", "automargin": True},
+            yaxis=yaxis,
             xaxis={"title": {"text": "Coverage score"}, "rangemode": "tozero", "automargin": True},
         ),
     )
@@ -129,13 +140,15 @@ def heatmap(analysis: GapAnalysis) -> Chart:
         for link in outcome.interventions:
             scores[(outcome.pk, column_of[link.pk])] += link.score
     matrix = [[scores.get((o.pk, column), Decimal(0)) for column in columns] for o in analysis.outcomes]
+    keys, yaxis = _outcome_axis(analysis)
     figure = go.Figure(
         go.Heatmap(
             z=[[float(value) for value in row] for row in matrix],
             x=[_short(column) for column in columns],
-            y=[f"{o.priority_rank}. {_short(o.title)}" for o in analysis.outcomes],
+            y=keys,
+            customdata=[[o.title] * len(columns) for o in analysis.outcomes],
             colorscale="Blues",
-            hovertemplate="%{y} × %{x}: %{z}<extra></extra>",
+            hovertemplate="%{customdata} × %{x}: %{z}<extra></extra>",
             # No colour bar: Plotly draws it with a style attribute, which our CSP refuses; the
             # summary says darker is higher, and the table gives every number.
             showscale=False,
@@ -144,7 +157,7 @@ def heatmap(analysis: GapAnalysis) -> Chart:
         ),
         layout=_layout(
             height=max(240, 36 * len(analysis.outcomes) + 180),
-            yaxis={"autorange": "reversed", "automargin": True},
+            yaxis=yaxis,
             xaxis={"tickangle": -45, "automargin": True},
         ),
     )
