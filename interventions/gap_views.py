@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from interventions.filters import GapAnalysisFilter
-from interventions.gap_analysis import COVERAGE_FORMULA, GapAnalysis, gap_analysis
+from interventions.gap_analysis import COVERAGE_FORMULA, GapAnalysis, gap_analyses, gap_analysis
 from interventions.gap_charts import gap_charts
 from interventions.gap_reports import filters_in_words
 from interventions.models import Intervention
@@ -71,7 +71,7 @@ def region_gap_analysis(request: HttpRequest, place: Place, region_slug: str) ->
     if region is None:
         raise Http404("This place is not a member of that region.")
     members = [m for m in region.member_councils.order_by("name") if user_can(request.user, "place.view", m)]
-    analyses = [(member, gap_analysis(place=member)) for member in members]
+    analyses = list(zip(members, gap_analyses(places=members), strict=True))
     hidden = region.member_councils.count() - len(members)
     return render(
         request,

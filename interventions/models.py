@@ -32,6 +32,11 @@ def validate_evidence_links(value: str) -> None:
                 ) from None
 
 
+def intervention_reference(pk: int) -> str:
+    """Stable and printed on exports, so a re-imported row finds its intervention."""
+    return f"{REFERENCE_PREFIX}{pk:05d}"
+
+
 class InterventionQuerySet(models.QuerySet):
     def for_place(self, place: Place):
         """What a place sees: its own interventions and the national ones every place shares."""
@@ -128,8 +133,7 @@ class Intervention(Versioned):
 
     @property
     def reference(self) -> str:
-        """Stable and printed on exports, so a re-imported row finds its intervention."""
-        return f"{REFERENCE_PREFIX}{self.pk:05d}" if self.pk else ""
+        return intervention_reference(self.pk) if self.pk else ""
 
     @property
     def is_shared_national(self) -> bool:
