@@ -11,6 +11,7 @@ import time
 from datetime import date
 from decimal import Decimal
 
+import kombu.pools
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -40,11 +41,11 @@ from interventions.resources import (
     export_interventions,
     import_template,
 )
-from interventions.spreadsheets import write_csv
 from partnerships.models import Organisation
 from tests.factories import ContributionFactory, InterventionFactory, OrganisationFactory, WellbeingOutcomeFactory
 from tests.test_celery import redis_url, worker  # noqa: F401 - fixtures for the real-worker test
 from wellbeing.models import CwbPillar, Role
+from wellbeing.spreadsheets import write_csv
 
 OUTCOME_A = "Fair work for women in Place A"
 OUTCOME_B = "Secret outcome of Place B"
@@ -981,6 +982,9 @@ def tasks_go_to_the_worker(redis_url, worker):  # noqa: F811 - the fixtures impo
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool, app.amqp._producer_pool = None, None
+    # Producer pools are also kept in kombu's registry, by broker: empty it, or the next test that
+    # sends to this broker is handed the pool just closed ("Acquire on closed pool").
+    kombu.pools.reset()
 
 
 def _wait_for(job: ImportJob, status: str, timeout: float = 60) -> ImportJob:
