@@ -56,6 +56,7 @@ format: $(VENV)/.installed
 bench: setup
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/import_xlsx.py
+	$(PY) benchmarks/gap_analysis.py
 
 clean:
 	rm -rf $(VENV) node_modules build test-artifacts db.sqlite3 test-db-*.sqlite3
