@@ -259,5 +259,5 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", default=5) * 1024 * 10
 IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", default=200)
 # django-import-export: every import runs in a transaction, so a failed commit leaves nothing behind.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-# Exports are written by interventions/spreadsheets.py (write_csv, write_xlsx), which passes every
+# Exports are written by wellbeing/spreadsheets.py (write_csv, write_xlsx), which passes every
 # cell through its escape_formula; import-export's own export escaping is never on that path.

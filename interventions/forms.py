@@ -1,7 +1,6 @@
 """Forms for the intervention map, laid out with crispy-forms-gds. Every choice list is scoped to
 the place, so an id from another place is refused as "not one of the choices"."""
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Fieldset, Layout, Size
 from django import forms
@@ -10,29 +9,9 @@ from django.utils import timezone
 
 from interventions.models import Contribution, Intervention
 from partnerships.models import Organisation
+from wellbeing.fields import GovukDateField
 from wellbeing.layout import Field
 from wellbeing.models import CwbPillar, Place, PlaceMembership, User, WellbeingOutcome
-
-
-class GovukDateField(DateInputField):
-    """GOV.UK date input whose messages name the field, as the design system asks (upstream says
-    "day is out of range for month")."""
-
-    def __init__(self, *, label: str, **kwargs) -> None:
-        super().__init__(label=label, required=False, require_all_fields=False, **kwargs)
-        self.error_messages["incomplete"] = f"{label} must include a day, month and year"
-        self.error_messages["invalid"] = f"{label} must be a real date"
-        for part, (name, example) in zip(self.fields, [("day", "1"), ("month", "4"), ("year", "2025")], strict=True):
-            part.validators[0].message = f"{label} must be a real date: enter the {name} in numbers, like {example}"
-
-    def compress(self, data_list):
-        try:
-            value = super().compress(data_list)
-        except forms.ValidationError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if value is not None and not 1900 <= value.year <= 2100:
-            raise forms.ValidationError(f"{self.label} must have a year between 1900 and 2100", code="invalid")
-        return value
 
 
 def _date_field(label: str, hint: str = "") -> GovukDateField:

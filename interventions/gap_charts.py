@@ -5,23 +5,20 @@ Figures go to the page as JSON data blocks (`json_script`), drawn by static/js/c
 inline script, so the strict CSP holds.
 """
 
-import json
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 import plotly.graph_objects as go
-import plotly.io
 
 from interventions.gap_analysis import GapAnalysis, Status
 from interventions.models import Intervention
+from wellbeing.charts import Chart, short_label
+from wellbeing.charts import figure_json as _figure_json
+from wellbeing.charts import layout as _layout
 
 # Beyond this many contributing interventions the heatmap and the Sankey group them by kind and
 # level, so the charts stay readable (the tables keep every number).
 MAX_INTERVENTIONS_SHOWN = 25
-# Axis labels are cut to this length so the plot keeps its width on a 320 px screen; the
-# tables carry the full names.
-LABEL_LENGTH = 20
 
 # GOV.UK colours: red, orange, blue, green (status tags use the same).
 STATUS_COLOURS = {
@@ -30,43 +27,10 @@ STATUS_COLOURS = {
     Status.COVERED: "#1d70b8",
     Status.STRONG: "#0f7a52",
 }
-FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif", "size": 14}
-
-
-@dataclass(frozen=True)
-class Chart:
-    """One chart: its id on the page, a sentence saying what it shows, the figure (a dict of
-    Plotly JSON) and its table: column headings and rows of cells."""
-
-    id: str
-    title: str
-    summary: str
-    figure: dict
-    columns: tuple[str, ...]
-    rows: tuple[tuple, ...]
-
-    @property
-    def data_id(self) -> str:
-        return f"{self.id}-data"
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1].rstrip() + "…"
-
-
-def _figure_json(figure: go.Figure) -> dict:
-    """Plain JSON types, ready for json_script."""
-    return json.loads(plotly.io.to_json(figure, validate=False))
-
-
-def _layout(**extra) -> dict:
-    return {
-        "font": FONT,
-        "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
-        "paper_bgcolor": "#ffffff",
-        "plot_bgcolor": "#ffffff",
-        **extra,
-    }
+    return short_label(text)
 
 
 def _outcome_axis(analysis: GapAnalysis) -> tuple[list[str], dict]:

@@ -7,7 +7,7 @@
 
 The report keeps the gap analysis page's filters as its query string, so the worker recomputes
 exactly what the person was looking at. Every text cell of both formats goes through the project's
-one formula escape (interventions/spreadsheets.py `escape_formula`); numbers stay numbers.
+one formula escape (wellbeing/spreadsheets.py `escape_formula`); numbers stay numbers.
 """
 
 import io
@@ -29,8 +29,8 @@ from openpyxl.utils import get_column_letter
 from interventions.filters import GapAnalysisFilter
 from interventions.gap_analysis import COVERAGE_FORMULA, GapAnalysis, OutcomeCoverage, Status, gap_analysis
 from interventions.models import Contribution, GapReport, Intervention
-from interventions.spreadsheets import escape_formula, write_csv
 from wellbeing.models import Place, User
+from wellbeing.spreadsheets import escape_formula, write_csv
 
 logger = logging.getLogger(__name__)
 

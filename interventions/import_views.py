@@ -14,9 +14,10 @@ from interventions.import_forms import CommitForm, UploadForm
 from interventions.models import ImportJob
 from interventions.resources import allowed_values
 from interventions.resources import import_template as template_file
-from interventions.spreadsheets import FORMATS, SpreadsheetError
+from interventions.spreadsheets import SpreadsheetError
 from wellbeing.access import object_get_for_place, place_view
 from wellbeing.models import Place
+from wellbeing.spreadsheets import FORMATS
 
 PREVIEW_PAGE_SIZE = 100
 IN_PROGRESS = (ImportJob.Status.CHECKING, ImportJob.Status.COMMITTING)

@@ -20,9 +20,9 @@ from interventions.gap_reports import (
 )
 from interventions.models import GapReport
 from interventions.report_forms import GapReportForm
-from interventions.spreadsheets import CONTENT_TYPES
 from wellbeing.access import place_view
 from wellbeing.models import Place
+from wellbeing.spreadsheets import CONTENT_TYPES
 
 
 def _recent(request: HttpRequest, place: Place) -> list[GapReport]:

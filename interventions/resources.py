@@ -28,9 +28,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history
 
 from interventions.models import REFERENCE_PREFIX, Contribution, Intervention
-from interventions.spreadsheets import CONTENT_TYPES, CSV, XLSX, SheetData, clean_text, write_csv, write_xlsx
+from interventions.spreadsheets import clean_text
 from partnerships.models import Organisation
 from wellbeing.models import CwbPillar, Place, PlaceMembership, User, WellbeingOutcome
+from wellbeing.spreadsheets import CONTENT_TYPES, CSV, XLSX, SheetData, write_csv, write_xlsx
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,6 @@ from interventions.gap_reports import (
     gap_report_request,
 )
 from interventions.models import GapReport, Intervention
-from interventions.spreadsheets import FORMULA_TRIGGERS, UTF8_BOM
 from tests.factories import (
     ContributionFactory,
     InterventionFactory,
@@ -37,6 +36,7 @@ from tests.factories import (
 from tests.test_celery import redis_url, worker  # noqa: F401 - fixtures for the real-worker test
 from tests.test_import import tasks_go_to_the_worker  # noqa: F401
 from wellbeing.models import Role, WellbeingOutcome
+from wellbeing.spreadsheets import FORMULA_TRIGGERS, UTF8_BOM
 
 pytestmark = pytest.mark.django_db
 

@@ -13,14 +13,8 @@ from openpyxl import Workbook, load_workbook
 
 from interventions.importing import MAX_ROWS, read_upload
 from interventions.resources import HEADINGS, TITLE
-from interventions.spreadsheets import (
-    SheetData,
-    SpreadsheetError,
-    escape_formula,
-    unescape_formula,
-    write_csv,
-    write_xlsx,
-)
+from interventions.spreadsheets import SpreadsheetError
+from wellbeing.spreadsheets import SheetData, escape_formula, unescape_formula, write_csv, write_xlsx
 
 ROW = ["", "Women into work", "Project", "Local", "Active", "Place A Council", "", "", "", "", "", "", "", "", "", ""]
 

@@ -32,17 +32,6 @@ def gbp(value: Decimal | None) -> str:
 
 
 @register.filter
-def cell(value) -> str:
-    """A chart table's cell: numbers as the analysis gives them, text as it is."""
-    return f"{value:.1f}" if isinstance(value, Decimal) else str(value)
-
-
-@register.filter
-def is_number(value) -> bool:
-    return isinstance(value, Decimal | int | float)
-
-
-@register.filter
 def level_label(value: str) -> str:
     return Intervention.Level(value).label
 

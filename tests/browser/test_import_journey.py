@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from interventions.resources import HEADINGS
-from interventions.spreadsheets import write_csv
 from tests.factories import OrganisationFactory
+from wellbeing.spreadsheets import write_csv
 
 pytestmark = pytest.mark.browser
 
