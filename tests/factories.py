@@ -6,7 +6,17 @@ from factory.django import DjangoModelFactory
 
 from interventions.models import Contribution, Intervention
 from partnerships.models import Organisation
-from wellbeing.models import Place, PlaceMembership, Role, User, WellbeingOutcome
+from wellbeing.models import (
+    DecisionAssessment,
+    OutcomeEffect,
+    Place,
+    PlaceMembership,
+    Role,
+    StrategicOutcome,
+    StrategicPlan,
+    User,
+    WellbeingOutcome,
+)
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test personas only
 
@@ -89,3 +99,57 @@ class ContributionFactory(DjangoModelFactory):
     effectiveness = Contribution.Effectiveness.MODERATE
     basis = Contribution.Basis.MONITORED
     assessed_on = factory.LazyFunction(timezone.localdate)
+
+
+class DecisionAssessmentFactory(DjangoModelFactory):
+    class Meta:
+        model = DecisionAssessment
+
+    place = factory.SubFactory(PlaceFactory)
+    title = factory.Sequence(lambda n: f"Proposal {n}")
+    kind = DecisionAssessment.Kind.BUDGET
+    description = factory.Faker("sentence")
+    owner = factory.SubFactory(UserFactory)
+    affected_groups = "Children in poverty"
+
+
+class OutcomeEffectFactory(DjangoModelFactory):
+    class Meta:
+        model = OutcomeEffect
+
+    assessment = factory.SubFactory(DecisionAssessmentFactory)
+    outcome = factory.SubFactory(WellbeingOutcomeFactory, place=factory.SelfAttribute("..assessment.place"))
+    effect = OutcomeEffect.Effect.POSITIVE
+    reason = factory.Faker("sentence")
+
+
+class StrategicPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = StrategicPlan
+
+    place = factory.SubFactory(PlaceFactory)
+    title = factory.Sequence(lambda n: f"Local Outcomes Improvement Plan {n}")
+    kind = StrategicPlan.Kind.LOIP
+    status = StrategicPlan.Status.ADOPTED
+    period_start = 2024
+    period_end = 2034
+
+
+class StrategicOutcomeFactory(DjangoModelFactory):
+    class Meta:
+        model = StrategicOutcome
+        skip_postgeneration_save = True
+
+    plan = factory.SubFactory(StrategicPlanFactory)
+    title = factory.Sequence(lambda n: f"Strategic outcome {n}")
+    description = factory.Faker("sentence")
+
+    @factory.post_generation
+    def wellbeing_outcomes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.wellbeing_outcomes.set(extracted)
+
+    @factory.post_generation
+    def national_outcomes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.national_outcomes.set(extracted)

@@ -16,10 +16,17 @@ import pytest
 from django.test import Client
 
 from interventions.models import GapReport, ImportJob, Intervention
-from tests.factories import ContributionFactory, InterventionFactory
+from tests.factories import (
+    ContributionFactory,
+    DecisionAssessmentFactory,
+    InterventionFactory,
+    OutcomeEffectFactory,
+    StrategicOutcomeFactory,
+    StrategicPlanFactory,
+)
 from tests.routes import all_routes, fill
 from wellbeing.access import PERMISSIONS, PlacePolicy, PublicPolicy, SignedInPolicy
-from wellbeing.models import Place, Role, WellbeingOutcome
+from wellbeing.models import Place, Role, StrategicPlan, WellbeingOutcome
 
 # Written out, not imported: a new role must be given each permission here on purpose.
 EXPECTED_ROLES = {
@@ -29,6 +36,9 @@ EXPECTED_ROLES = {
     "intervention.edit": {Role.OFFICER, Role.PLACE_ADMIN},
     "intervention.import": {Role.OFFICER, Role.PLACE_ADMIN},
     "gaps.report": {Role.ANALYST, Role.OFFICER, Role.PARTNERSHIP_LEAD, Role.PLACE_ADMIN},
+    "plan.edit": {Role.PLACE_ADMIN},
+    "decision.edit": {Role.OFFICER, Role.PLACE_ADMIN},
+    "decision.decide": {Role.PLACE_ADMIN},
 }
 STRICT_CSP = {"script-src": "'self'", "style-src": "'self'", "frame-ancestors": "'none'", "object-src": "'none'"}
 
@@ -80,6 +90,32 @@ def _region_of(place_cast) -> str:
     return region.slug
 
 
+def _decision_of(place_cast) -> str:
+    """A draft assessment of the place, scoring its first outcome."""
+    assessment = DecisionAssessmentFactory(place=place_cast.place, owner=place_cast.officer)
+    outcome = WellbeingOutcome.objects.filter(place=place_cast.place).order_by("pk").first()
+    OutcomeEffectFactory(assessment=assessment, outcome=outcome)
+    return str(assessment.pk)
+
+
+def _plan(place_cast) -> StrategicPlan:
+    """The place's first strategic plan, with one outcome embedding the place's first outcome."""
+    plan = StrategicPlan.objects.filter(place=place_cast.place).order_by("pk").first()
+    if plan is None:
+        plan = StrategicPlanFactory(place=place_cast.place)
+        outcome = WellbeingOutcome.objects.filter(place=place_cast.place).order_by("pk").first()
+        StrategicOutcomeFactory(plan=plan, wellbeing_outcomes=[outcome])
+    return plan
+
+
+def _plan_of(place_cast) -> str:
+    return str(_plan(place_cast).pk)
+
+
+def _strategic_outcome_of(place_cast) -> str:
+    return str(_plan(place_cast).outcomes.order_by("pk").first().pk)
+
+
 # parameter → function(place_cast) giving the URL value of an object of that place.
 OBJECT_PROVIDERS: dict = {
     "outcome_pk": _outcome_of,
@@ -87,6 +123,9 @@ OBJECT_PROVIDERS: dict = {
     "import_pk": _import_job_of,
     "report_pk": _gap_report_of,
     "region_slug": _region_of,
+    "plan_pk": _plan_of,
+    "strategic_outcome_pk": _strategic_outcome_of,
+    "decision_pk": _decision_of,
 }
 # Objects that belong to one person (a gap report): their provider also takes the owner, and each
 # member visiting asks for their own; another member's is 404 (tests/test_gap_reports.py).

@@ -49,6 +49,12 @@ PERMISSIONS: dict[str, Permission] = {
         frozenset({Role.ANALYST, Role.OFFICER, Role.PARTNERSHIP_LEAD, Role.PLACE_ADMIN}),
         "download the gap analysis as a spreadsheet",
     ),
+    # The place administrator manages strategic (LOIP) outcomes and their NPF alignment (DESIGN.md).
+    "plan.edit": Permission(
+        frozenset({Role.PLACE_ADMIN}), "add or change strategic plans, their outcomes and their alignment"
+    ),
+    "decision.edit": Permission(frozenset({Role.OFFICER, Role.PLACE_ADMIN}), "record and submit decision assessments"),
+    "decision.decide": Permission(frozenset({Role.PLACE_ADMIN}), "record the decision on an assessment"),
 }
 
 

@@ -5,11 +5,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from wellbeing.models import (
     AnchorInstitutionType,
     CwbPillar,
+    DecisionAssessment,
     FairWorkCriterion,
     NationalIndicator,
     NationalOutcome,
+    OutcomeEffect,
     Place,
     PlaceMembership,
+    StrategicOutcome,
+    StrategicPlan,
     User,
     WellbeingOutcome,
 )
@@ -64,6 +68,61 @@ class WellbeingOutcomeAdmin(SimpleHistoryAdmin):
     list_filter = ["place"]
     search_fields = ["title"]
     filter_horizontal = ["national_outcomes", "national_indicators"]
+
+
+class StrategicOutcomeInline(admin.StackedInline):
+    model = StrategicOutcome
+    extra = 0
+    fields = ["title", "description"]
+    show_change_link = True
+
+
+@admin.register(StrategicPlan)
+class StrategicPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "place", "kind", "period_start", "period_end", "status"]
+    list_filter = ["kind", "status", "place"]
+    search_fields = ["title"]
+    inlines = [StrategicOutcomeInline]
+
+
+@admin.register(StrategicOutcome)
+class StrategicOutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "plan"]
+    list_filter = ["plan__place"]
+    search_fields = ["title", "plan__title"]
+    filter_horizontal = ["wellbeing_outcomes", "national_outcomes"]
+    list_select_related = ["plan"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        # Only the plan's own place's wellbeing outcomes may be linked (the pages enforce the same).
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "wellbeing_outcomes" in form.base_fields:
+            field = form.base_fields["wellbeing_outcomes"]
+            field.queryset = field.queryset.filter(place_id=obj.plan.place_id)
+        return form
+
+
+class OutcomeEffectInline(admin.TabularInline):
+    model = OutcomeEffect
+    extra = 0
+    autocomplete_fields = ["outcome"]
+
+
+@admin.register(DecisionAssessment)
+class DecisionAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "place", "kind", "status", "decision", "decision_date"]
+    list_filter = ["place", "status", "kind", "decision"]
+    search_fields = ["title"]
+    date_hierarchy = "decision_date"
+    inlines = [OutcomeEffectInline]
+
+
+@admin.register(OutcomeEffect)
+class OutcomeEffectAdmin(SimpleHistoryAdmin):
+    list_display = ["assessment", "outcome", "effect"]
+    list_filter = ["effect", "assessment__place"]
+    search_fields = ["assessment__title", "outcome__title"]
+    autocomplete_fields = ["assessment", "outcome"]
 
 
 admin.site.register(CwbPillar)

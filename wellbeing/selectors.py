@@ -1,11 +1,20 @@
 """Reads that span models. Every place-scoped read takes a place that wellbeing.access resolved."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 
 from wellbeing.access import object_get_for_place
 from wellbeing.freshness import stale_before
 from wellbeing.history import HISTORY_LIMIT, HistoryEntry, display_value, entries_for_records
-from wellbeing.models import NationalIndicator, NationalOutcome, Place, PlaceMembership, WellbeingOutcome
+from wellbeing.models import (
+    NationalIndicator,
+    NationalOutcome,
+    Place,
+    PlaceMembership,
+    StrategicOutcome,
+    StrategicPlan,
+    WellbeingOutcome,
+)
 from wellbeing.models.npf import NPF_2018
 
 
@@ -113,3 +122,89 @@ def outcome_history(*, outcome: WellbeingOutcome) -> list[HistoryEntry]:
         },
     )
     return list(reversed(entries))[:HISTORY_LIMIT]
+
+
+# --- Strategic plans and their outcomes -----------------------------------------------------------
+
+
+def _strategic_outcomes_prefetch(place: Place) -> Prefetch:
+    """A plan's outcomes with the wellbeing outcomes they embed (only the place's, whatever the
+    table holds) and the NPF outcomes they serve: three queries whatever the number of plans."""
+    return Prefetch(
+        "outcomes",
+        queryset=StrategicOutcome.objects.order_by("pk").prefetch_related(
+            Prefetch(
+                "wellbeing_outcomes",
+                queryset=WellbeingOutcome.objects.for_place(place).order_by("priority_rank", "title"),
+            ),
+            Prefetch("national_outcomes", queryset=NationalOutcome.objects.order_by("name")),
+        ),
+    )
+
+
+def plan_list(*, place: Place) -> QuerySet[StrategicPlan]:
+    """The place's plans, newest first, each with its outcomes and their links, in four queries."""
+    return StrategicPlan.objects.for_place(place).prefetch_related(_strategic_outcomes_prefetch(place))
+
+
+def plan_for_page(*, place: Place, pk: int) -> StrategicPlan:
+    return object_get_for_place(plan_list(place=place), place=place, pk=pk)
+
+
+def strategic_outcome_get(*, plan: StrategicPlan, pk: int) -> StrategicOutcome:
+    """One outcome of this plan, or 404 — also for another plan's or another place's outcome."""
+    outcome = StrategicOutcome.objects.filter(plan=plan, pk=pk).select_related("plan__place").first()
+    if outcome is None:
+        raise Http404("No such strategic outcome in this plan.")
+    return outcome
+
+
+PLAN_FIELDS = [
+    ("title", "Title"),
+    ("kind", "Kind of plan"),
+    ("status", "Status"),
+    ("period_start", "First year"),
+    ("period_end", "Last year"),
+    ("description", "Description"),
+    ("link", "Web address"),
+]
+STRATEGIC_OUTCOME_FIELDS = [("title", "Title"), ("description", "Description")]
+
+
+def plan_history(*, plan: StrategicPlan) -> list[HistoryEntry]:
+    """Who changed the plan and its outcomes (with their links), newest first, in six queries."""
+    entries = entries_for_records(
+        plan.history.select_related("history_user").order_by("history_date", "history_id"),
+        subject="Plan",
+        fields=PLAN_FIELDS,
+    )
+    records = (
+        StrategicOutcome.history.filter(plan_id=plan.pk)
+        .select_related("history_user")
+        .prefetch_related(
+            "historicalstrategicoutcome_wellbeing_outcomes_set__wellbeingoutcome",
+            "historicalstrategicoutcome_national_outcomes_set__nationaloutcome",
+        )
+        .order_by("history_date", "history_id")
+    )
+    by_outcome: dict[int, list] = {}
+    for record in records:
+        by_outcome.setdefault(record.id, []).append(record)
+    for outcome_records in by_outcome.values():
+        entries += entries_for_records(
+            outcome_records,
+            subject=f"Strategic outcome ‘{outcome_records[-1].title}’",
+            fields=STRATEGIC_OUTCOME_FIELDS,
+            sets=lambda record: {
+                "Wellbeing outcomes": {
+                    display_value(r, "wellbeingoutcome")
+                    for r in record.historicalstrategicoutcome_wellbeing_outcomes_set.all()
+                },
+                "NPF national outcomes": {
+                    display_value(r, "nationaloutcome")
+                    for r in record.historicalstrategicoutcome_national_outcomes_set.all()
+                },
+            },
+        )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries[:HISTORY_LIMIT]

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from wellbeing.concurrency import save_versioned
+from wellbeing.decision_demo import demo_decisions_seed
 from wellbeing.models import (
     AnchorInstitutionType,
     CwbPillar,
@@ -19,6 +20,8 @@ from wellbeing.models import (
     Place,
     PlaceMembership,
     Role,
+    StrategicOutcome,
+    StrategicPlan,
     User,
     WellbeingOutcome,
 )
@@ -171,6 +174,30 @@ DEMO_USERS: list[tuple[str, str, str, Role]] = [
 
 DEMO_USERNAMES = frozenset(username for username, *_ in DEMO_USERS)
 
+# An illustrative LOIP: its outcomes, the demo's wellbeing outcomes each embeds (by title) and the
+# NPF outcomes each serves (by code). On purpose, "Climate and environmental sustainability" is
+# embedded in none and the last outcome serves no NPF outcome, so the alignment page flags both.
+DEMO_PLAN_TITLE = "Clackmannanshire Local Outcomes Improvement Plan 2024–2034 (illustrative)"
+DEMO_PLAN_DESCRIPTION = (
+    "An illustration of a wellbeing economy LOIP, written for this demo: not the Clackmannanshire Alliance's plan."
+)
+DEMO_STRATEGIC_OUTCOMES: list[tuple[str, list[str], list[str]]] = [
+    ("Fewer children and families live in poverty", ["Poverty", "Outcomes for young people"], ["POV", "CYP"]),
+    (
+        "Inclusive growth brings good jobs and local businesses",
+        ["Economic opportunity", "Fair work, particularly for women"],
+        ["ECO", "FWB"],
+    ),
+    (
+        "Young people and women get on in fair work and learning",
+        ["Fair work, particularly for women", "Outcomes for young people"],
+        ["FWB", "EDU", "HRI"],
+    ),
+    ("People live longer, healthier lives", ["Health and wellbeing"], ["HEA"]),
+    ("Communities are empowered, connected and resilient", ["Sustainable place", "Poverty"], ["COM"]),
+    ("Public services are designed with the people who use them", ["Health and wellbeing"], []),
+]
+
 
 class DemoDataRefused(Exception):
     pass
@@ -208,6 +235,7 @@ def demo_place_seed() -> DemoLogins:
         )
         outcome.national_outcomes.set([national[code] for code in outcome_codes])
         outcome.national_indicators.set([indicators[name] for name in indicator_names])
+    _demo_plan_seed(place=place, national=national)
 
     result = DemoLogins(place=place)
     for username, first_name, last_name, role in DEMO_USERS:
@@ -219,7 +247,29 @@ def demo_place_seed() -> DemoLogins:
         user.save(update_fields=["password"])
         PlaceMembership.objects.update_or_create(user=user, place=place, defaults={"role": role})
         result.logins.append((username, password, role.label))
+    demo_decisions_seed(
+        place=place, officer=User.objects.get(username="demo-officer"), admin=User.objects.get(username="demo-admin")
+    )
     return result
+
+
+def _demo_plan_seed(*, place: Place, national: dict[str, NationalOutcome]) -> None:
+    plan, _ = StrategicPlan.objects.update_or_create(
+        place=place,
+        title=DEMO_PLAN_TITLE,
+        defaults={
+            "kind": StrategicPlan.Kind.LOIP,
+            "status": StrategicPlan.Status.ADOPTED,
+            "period_start": 2024,
+            "period_end": 2034,
+            "description": DEMO_PLAN_DESCRIPTION,
+        },
+    )
+    wellbeing = {outcome.title: outcome for outcome in WellbeingOutcome.objects.for_place(place)}
+    for title, wellbeing_titles, codes in DEMO_STRATEGIC_OUTCOMES:
+        outcome, _ = StrategicOutcome.objects.get_or_create(plan=plan, title=title)
+        outcome.wellbeing_outcomes.set([wellbeing[name] for name in wellbeing_titles])
+        outcome.national_outcomes.set([national[code] for code in codes])
 
 
 # --- Key wellbeing outcomes -----------------------------------------------------------------------
@@ -236,6 +286,45 @@ def outcome_save(*, place: Place, form) -> WellbeingOutcome:
     else:
         if outcome.place_id != place.pk:
             raise PermissionError("An outcome is changed only in its own place.")
+        save_versioned(outcome, expected_version=form.cleaned_data["version"] or 0)
+    form.save_m2m()
+    return outcome
+
+
+# --- Strategic plans and their outcomes -----------------------------------------------------------
+
+OTHER_PLACES_OUTCOME = "A strategic outcome can embed only its own place's wellbeing outcomes."
+
+
+@transaction.atomic
+def plan_save(*, place: Place, form) -> StrategicPlan:
+    """Create a plan of the place, or save changes to one unless someone else saved it since the
+    form was opened (wellbeing.concurrency.EditConflict, nothing written)."""
+    plan = form.save(commit=False)
+    if plan.pk is None:
+        plan.place = place
+        plan.save()
+    else:
+        if plan.place_id != place.pk:
+            raise PermissionError("A plan is changed only in its own place.")
+        save_versioned(plan, expected_version=form.cleaned_data["version"] or 0)
+    return plan
+
+
+@transaction.atomic
+def strategic_outcome_save(*, plan: StrategicPlan, form) -> StrategicOutcome:
+    """Create an outcome of the plan, or save changes to one (refused as for plans). Its wellbeing
+    outcomes must be the plan's place's: the form offers no others, and this refuses them anyway."""
+    outcome = form.save(commit=False)
+    chosen = form.cleaned_data.get("wellbeing_outcomes") or []
+    if any(wellbeing.place_id != plan.place_id for wellbeing in chosen):
+        raise PermissionError(OTHER_PLACES_OUTCOME)
+    if outcome.pk is None:
+        outcome.plan = plan
+        outcome.save()
+    else:
+        if outcome.plan_id != plan.pk:
+            raise PermissionError("A strategic outcome is changed only in its own plan.")
         save_versioned(outcome, expected_version=form.cleaned_data["version"] or 0)
     form.save_m2m()
     return outcome

@@ -1,17 +1,23 @@
+from wellbeing.models.decisions import DecisionAssessment, OutcomeEffect
 from wellbeing.models.npf import NationalIndicator, NationalOutcome
 from wellbeing.models.outcomes import WellbeingOutcome
 from wellbeing.models.places import Place, PlaceMembership, Role, User
+from wellbeing.models.plans import StrategicOutcome, StrategicPlan
 from wellbeing.models.reference import AnchorInstitutionType, CwbPillar, FairWorkCriterion
 
 __all__ = [
     "AnchorInstitutionType",
     "CwbPillar",
+    "DecisionAssessment",
     "FairWorkCriterion",
     "NationalIndicator",
     "NationalOutcome",
+    "OutcomeEffect",
     "Place",
     "PlaceMembership",
     "Role",
+    "StrategicOutcome",
+    "StrategicPlan",
     "User",
     "WellbeingOutcome",
 ]
