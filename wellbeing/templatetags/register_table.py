@@ -1,4 +1,4 @@
-"""Sortable column headers and pagination links for the register, keeping the other filters."""
+"""Sortable column headers and pagination links for any paginated table, keeping the other filters."""
 
 from django import template
 from django.http import QueryDict
