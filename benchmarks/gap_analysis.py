@@ -23,7 +23,7 @@ import statistics
 import time
 from datetime import date, timedelta
 
-from run import BASE_DIR, measure, reset_schema, setup_django
+from run import BASE_DIR, build_places, measure, reset_schema, setup_django
 
 LINKS_PER_INTERVENTION = 3
 NATIONAL_SHARE = 20  # one intervention in twenty a place sees is a shared national one
@@ -47,53 +47,17 @@ def parse_args() -> argparse.Namespace:
 
 def build_data(*, places: int, outcomes: int, interventions: int):
     """Bulk-inserted (no history rows, as for places migrated in before the service)."""
-    from django.core.management import call_command
     from django.db import transaction
 
     from interventions.models import Intervention
     from partnerships.models import Organisation
-    from wellbeing.models import (
-        NationalIndicator,
-        NationalOutcome,
-        Place,
-        PlaceMembership,
-        Role,
-        User,
-        WellbeingOutcome,
-    )
+    from wellbeing.models import Place, WellbeingOutcome
 
-    call_command("load_reference", verbosity=0)
     rng = random.Random(42)  # the same data every run
-    national = list(NationalOutcome.objects.all())
-    indicators = list(NationalIndicator.objects.all())
+    analyst, councils = build_places(places=places, outcomes=outcomes)
     with transaction.atomic():
-        analyst = User.objects.create_user("bench-analyst", password="bench-password-0123")  # noqa: S106
-        councils = Place.objects.bulk_create(
-            Place(name=f"Bench place {i:03d}", slug=f"bench-place-{i:03d}", kind=Place.Kind.COUNCIL)
-            for i in range(places)
-        )
         region = Place.objects.create(name="Bench region", slug="bench-region", kind=Place.Kind.REGION)
         region.member_councils.set(councils)
-        PlaceMembership.objects.bulk_create(
-            PlaceMembership(user=analyst, place=place, role=Role.ANALYST) for place in councils
-        )
-        rows = WellbeingOutcome.objects.bulk_create(
-            WellbeingOutcome(place=place, title=f"Outcome {n} of {place.name}", priority_rank=n + 1)
-            for place in councils
-            for n in range(outcomes)
-        )
-        NationalLinks = WellbeingOutcome.national_outcomes.through
-        IndicatorLinks = WellbeingOutcome.national_indicators.through
-        NationalLinks.objects.bulk_create(
-            NationalLinks(wellbeingoutcome=row, nationaloutcome=national[(row.pk + k) % len(national)])
-            for row in rows
-            for k in range(3)
-        )
-        IndicatorLinks.objects.bulk_create(
-            IndicatorLinks(wellbeingoutcome=row, nationalindicator=indicators[(row.pk * 7 + k) % len(indicators)])
-            for row in rows
-            for k in range(5)
-        )
         shared_count = max(1, interventions // NATIONAL_SHARE)
         national_bodies = Organisation.objects.bulk_create(Organisation(name=f"National body {n}") for n in range(5))
         shared = Intervention.objects.bulk_create(

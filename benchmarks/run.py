@@ -67,7 +67,9 @@ def reset_schema() -> None:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
 
 
-def build_data(*, places: int, outcomes: int, interventions: int, other_interventions: int):
+def build_places(*, places: int, outcomes: int):
+    """Reference data, an analyst who is a member of every place, and `places` councils with
+    `outcomes` outcomes each (3 NPF outcomes and 5 indicators per outcome). Returns (analyst, places)."""
     from django.core.management import call_command
     from django.db import transaction
 
@@ -110,6 +112,13 @@ def build_data(*, places: int, outcomes: int, interventions: int, other_interven
             for row in rows
             for k in range(5)
         )
+    return analyst, created
+
+
+def build_data(*, places: int, outcomes: int, interventions: int, other_interventions: int):
+    from django.db import transaction
+
+    analyst, created = build_places(places=places, outcomes=outcomes)
     with transaction.atomic():
         for index, place in enumerate(created):
             build_interventions(place, count=interventions if index == 0 else other_interventions, owner=analyst)
