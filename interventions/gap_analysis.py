@@ -1,9 +1,15 @@
 """The gap analysis: how well a place's priority outcomes are covered by the work it sees.
 
 The rules live here and nowhere else; COVERAGE_FORMULA says them in words for the page and the
-exports, built from the same constants so the words cannot drift from the arithmetic. Four queries
-at most, whatever the size of the place: its outcomes, their NPF outcomes, their NPF indicators, and
-one values() query over the contributions; the rest is plain Python over those rows.
+exports, built from the same constants so the words cannot drift from the arithmetic. Five queries
+at most, whatever the size of the place: its outcomes, their NPF outcomes, their NPF indicators, one
+values() query over the contributions, and one over the budget tagged to the outcomes (read through
+wellbeing.budget_selectors); the rest is plain Python over those rows.
+
+Tagged spend is the place's budget in its latest financial year (the latest year it has budget lines
+in), tagged to each outcome: amount × share ÷ 100 summed over the year's lines. One year, not all
+years added up, because a budget recurs: adding 2024/25 to 2025/26 would count the same service
+twice. The intervention filters do not narrow it (a budget line is not an intervention).
 """
 
 import calendar
@@ -16,6 +22,7 @@ from django.db.models import F, Q, QuerySet, TextChoices
 from django.utils import timezone
 
 from interventions.models import Contribution, Intervention, intervention_reference
+from wellbeing.budget_selectors import TaggedSpend, latest_tagged_spend
 from wellbeing.models import Place, WellbeingOutcome
 
 STRENGTH_WEIGHTS = {"primary": 3, "secondary": 2, "enabling": 1}
@@ -36,6 +43,7 @@ REASON_ENDS_SOON = "Ends within the horizon"
 REASON_PILOT = "Local pilot that could be scaled"
 
 SCORE_PLACES = Decimal("0.1")
+SHARE_PLACES = Decimal("0.1")
 PENNY = Decimal("0.01")
 ZERO_SCORE = Decimal("0.0")
 ZERO_MONEY = Decimal("0.00")
@@ -71,6 +79,11 @@ class Status(TextChoices):
     STRONG = "strong", "Strong"
 
 
+# Outcomes whose tagged spend counts as "going to gaps" (GapAnalysis.spend_to_gaps_share).
+SPEND_GAP_STATUSES = frozenset({Status.GAP, Status.THIN})
+NO_SPEND = TaggedSpend(year=None, by_outcome={})
+
+
 @dataclass(frozen=True)
 class ContributingIntervention:
     """One intervention's link to one outcome, as the analysis sees it."""
@@ -101,6 +114,7 @@ class OutcomeCoverage:
     status: Status
     national_outcomes: tuple[str, ...]
     national_indicators: tuple[str, ...]
+    tagged_spend: Decimal = ZERO_MONEY  # the place's budget tagged to it in spend_year (GapAnalysis)
 
 
 @dataclass(frozen=True)
@@ -144,6 +158,10 @@ class GapAnalysis:
     build_on: tuple[BuildOn, ...]  # end date (none last), then title
     gaps: tuple[OutcomeCoverage, ...]  # the same objects as in outcomes
     status_counts: dict[str, int]
+    spend_year: str | None = None  # the financial year of the tagged spend; None without budget lines
+    # Of all the spend tagged to the place's outcomes in spend_year, the percentage going to outcomes
+    # whose status is gap or thin (one decimal place); None when no spend is tagged.
+    spend_to_gaps_share: Decimal | None = None
 
 
 def contribution_score(*, strength: str, effectiveness: str, status: str) -> Decimal:
@@ -235,11 +253,12 @@ def gap_analysis(
     sees), with the work that reaches most outcomes and the effective work worth building on."""
     outcomes = _outcomes([place])
     rows = _contribution_rows(place=place, interventions=interventions) if outcomes else []
-    return _analysis(place, outcomes, rows, today=today or timezone.localdate(), horizon_months=horizon_months)
+    spend = latest_tagged_spend(places=[place])[place.pk] if outcomes else NO_SPEND
+    return _analysis(place, outcomes, rows, spend, today=today or timezone.localdate(), horizon_months=horizon_months)
 
 
 def gap_analyses(*, places: list[Place], today: date | None = None, horizon_months: int = 12) -> list[GapAnalysis]:
-    """The unfiltered analysis of several places at once (a region's members), in the same 4 queries
+    """The unfiltered analysis of several places at once (a region's members), in the same 5 queries
     as one place: each place's links from its own interventions and the shared national ones."""
     outcomes = _outcomes(places)
     rows = (
@@ -260,15 +279,29 @@ def gap_analyses(*, places: list[Place], today: date | None = None, horizon_mont
         outcomes_of[outcome.place_id].append(outcome)
     for row in rows:
         rows_of[row["outcome__place_id"]].append(row)
+    spend = latest_tagged_spend(places=places) if outcomes else {}
     today = today or timezone.localdate()
     return [
-        _analysis(place, outcomes_of[place.pk], rows_of[place.pk], today=today, horizon_months=horizon_months)
+        _analysis(
+            place,
+            outcomes_of[place.pk],
+            rows_of[place.pk],
+            spend.get(place.pk, NO_SPEND),
+            today=today,
+            horizon_months=horizon_months,
+        )
         for place in places
     ]
 
 
 def _analysis(
-    place: Place, outcomes: list[WellbeingOutcome], rows: list[dict], *, today: date, horizon_months: int
+    place: Place,
+    outcomes: list[WellbeingOutcome],
+    rows: list[dict],
+    spend: TaggedSpend,
+    *,
+    today: date,
+    horizon_months: int,
 ) -> GapAnalysis:
     """The analysis from a place's outcomes (in priority order) and its contribution rows."""
     # Rows in outcome order, so each intervention's last budget share goes to its lowest-priority outcome.
@@ -305,7 +338,10 @@ def _analysis(
                 )
             )
 
-    coverage = tuple(_outcome_coverage(outcome, links_by_outcome[outcome.pk]) for outcome in outcomes)
+    coverage = tuple(
+        _outcome_coverage(outcome, links_by_outcome[outcome.pk], spend.by_outcome.get(outcome.pk, ZERO_MONEY))
+        for outcome in outcomes
+    )
     return GapAnalysis(
         place_pk=place.pk,
         place_name=place.name,
@@ -316,14 +352,40 @@ def _analysis(
         build_on=_build_on(rows_by_intervention, today=today, horizon_end=add_months(today, horizon_months)),
         gaps=tuple(item for item in coverage if item.status == Status.GAP),
         status_counts={status.value: sum(item.status == status for item in coverage) for status in Status},
+        spend_year=spend.year,
+        spend_to_gaps_share=spend_to_gaps_share(coverage),
     )
+
+
+def spend_sentence(analysis: GapAnalysis) -> str:
+    """The tagged spend in words, for the page and the reports."""
+    if analysis.spend_year is None:
+        return "No budget lines are recorded, so no spend is tagged to these outcomes."
+    if analysis.spend_to_gaps_share is None:
+        return f"None of the {analysis.spend_year} budget is tagged to these outcomes."
+    total = sum((item.tagged_spend for item in analysis.outcomes), ZERO_MONEY)
+    return (
+        f"Of the {analysis.spend_year} budget tagged to priority outcomes (£{total:,.2f}), "
+        f"{analysis.spend_to_gaps_share}% goes to outcomes whose status is gap or thin."
+    )
+
+
+def spend_to_gaps_share(coverage: tuple[OutcomeCoverage, ...]) -> Decimal | None:
+    """The percentage of the tagged spend that goes to gap or thin outcomes; None when none is tagged."""
+    total = sum((item.tagged_spend for item in coverage), ZERO_MONEY)
+    if not total:
+        return None
+    to_gaps = sum((item.tagged_spend for item in coverage if item.status in SPEND_GAP_STATUSES), ZERO_MONEY)
+    return (to_gaps * 100 / total).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
 
 
 def _is_active(link: ContributingIntervention) -> bool:
     return link.status == Intervention.Status.ACTIVE
 
 
-def _outcome_coverage(outcome: WellbeingOutcome, links: list[ContributingIntervention]) -> OutcomeCoverage:
+def _outcome_coverage(
+    outcome: WellbeingOutcome, links: list[ContributingIntervention], tagged_spend: Decimal
+) -> OutcomeCoverage:
     active = [link for link in links if _is_active(link)]
     score = sum((link.score for link in active), ZERO_SCORE).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
     return OutcomeCoverage(
@@ -337,6 +399,7 @@ def _outcome_coverage(outcome: WellbeingOutcome, links: list[ContributingInterve
         status=outcome_status(active=active, score=score),
         national_outcomes=tuple(national.name for national in outcome.national_outcomes.all()),
         national_indicators=tuple(indicator.name for indicator in outcome.national_indicators.all()),
+        tagged_spend=tagged_spend,
     )
 
 

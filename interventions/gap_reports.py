@@ -27,7 +27,14 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from interventions.filters import GapAnalysisFilter
-from interventions.gap_analysis import COVERAGE_FORMULA, GapAnalysis, OutcomeCoverage, Status, gap_analysis
+from interventions.gap_analysis import (
+    COVERAGE_FORMULA,
+    GapAnalysis,
+    OutcomeCoverage,
+    Status,
+    gap_analysis,
+    spend_sentence,
+)
 from interventions.models import Contribution, GapReport, Intervention
 from wellbeing.models import Place, User
 from wellbeing.spreadsheets import escape_formula, write_csv
@@ -235,6 +242,7 @@ COVERAGE_HEADINGS = (
     "All contributing interventions",
     "Budget attributed (£)",
     "Contributing interventions",
+    "Tagged spend, latest financial year (£)",
     "National outcomes",
     "National indicators",
 )
@@ -260,6 +268,7 @@ def _coverage_rows(analysis: GapAnalysis) -> list[list]:
             len(outcome.interventions),
             outcome.budget_attributed,
             _contributors(outcome),
+            outcome.tagged_spend,
             "\n".join(outcome.national_outcomes),
             "\n".join(outcome.national_indicators),
         ]
@@ -366,8 +375,8 @@ def gap_analysis_xlsx(analysis: GapAnalysis, *, filters_description: str) -> byt
         workbook.create_sheet("Coverage"),
         COVERAGE_HEADINGS,
         _coverage_rows(analysis),
-        widths=(10, 40, 10, 10, 12, 14, 16, 70, 40, 40),
-        formats={3: SCORE_FORMAT, 6: MONEY_FORMAT},
+        widths=(10, 40, 10, 10, 12, 14, 16, 70, 18, 40, 40),
+        formats={3: SCORE_FORMAT, 6: MONEY_FORMAT, 8: MONEY_FORMAT},
     )
     _write_table(
         workbook.create_sheet("Shift the dial"),
@@ -419,6 +428,12 @@ def _write_cover(sheet, analysis: GapAnalysis, filters_description: str) -> None
         (),
         ("Priority outcomes", len(analysis.outcomes)),
         *((f"Outcomes with status {status.label.lower()}", counts.get(status.value, 0)) for status in Status),
+        ("Tagged spend", spend_sentence(analysis)),
+        ("Financial year of the tagged spend", analysis.spend_year or "None"),
+        (
+            "Tagged spend to gap or thin outcomes (%)",
+            analysis.spend_to_gaps_share if analysis.spend_to_gaps_share is not None else "None tagged",
+        ),
         (),
         ("Sheets", "Coverage: every priority outcome, its score, status and the interventions contributing"),
         ("", "Shift the dial: active interventions that contribute to several priority outcomes"),

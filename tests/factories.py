@@ -153,3 +153,43 @@ class StrategicOutcomeFactory(DjangoModelFactory):
     def national_outcomes(self, create, extracted, **kwargs):
         if create and extracted:
             self.national_outcomes.set(extracted)
+
+
+class LocalIndicatorFactory(DjangoModelFactory):
+    class Meta:
+        model = "wellbeing.LocalIndicator"  # by label: the factories above keep their import list
+
+    outcome = factory.SubFactory(WellbeingOutcomeFactory)
+    name = factory.Sequence(lambda n: f"Local indicator {n}")
+    unit = "%"
+    direction = "increase"
+
+
+class ObservationFactory(DjangoModelFactory):
+    class Meta:
+        model = "wellbeing.Observation"
+
+    indicator = factory.SubFactory(LocalIndicatorFactory)
+    date = factory.Sequence(lambda n: timezone.localdate().replace(year=2000 + n % 25, month=3, day=31))
+    value = factory.Sequence(lambda n: 50 + n)
+
+
+class BudgetLineFactory(DjangoModelFactory):
+    class Meta:
+        model = "wellbeing.BudgetLine"  # by label: the factories above keep their import list
+
+    place = factory.SubFactory(PlaceFactory)
+    service = factory.Sequence(lambda n: f"Service {n}")
+    cost_centre = factory.Sequence(lambda n: f"CC{n:04d}")
+    financial_year = "2025/26"
+    kind = "revenue"
+    amount_gbp = 100000
+
+
+class BudgetShareFactory(DjangoModelFactory):
+    class Meta:
+        model = "wellbeing.BudgetShare"
+
+    line = factory.SubFactory(BudgetLineFactory)
+    outcome = factory.SubFactory(WellbeingOutcomeFactory, place=factory.SelfAttribute("..line.place"))
+    percent = 50

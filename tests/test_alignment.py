@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from tests.factories import (
+    LocalIndicatorFactory,
     MembershipFactory,
+    ObservationFactory,
     PlaceFactory,
     StrategicOutcomeFactory,
     StrategicPlanFactory,
@@ -155,6 +157,7 @@ def test_the_alignment_page_uses_a_fixed_number_of_queries(client, cast):
     plan = StrategicPlanFactory(place=cast.a.place)
     for _ in range(2):
         StrategicOutcomeFactory(plan=plan, wellbeing_outcomes=wellbeing[:2], national_outcomes=national[:1])
+    ObservationFactory.create_batch(2, indicator=LocalIndicatorFactory(outcome=wellbeing[0]))
     client.force_login(cast.a.viewer)
     few, _ = count()
     for index in range(18):
@@ -163,11 +166,12 @@ def test_the_alignment_page_uses_a_fixed_number_of_queries(client, cast):
             wellbeing_outcomes=wellbeing[: index % 5],
             national_outcomes=national[: index % 3],
         )
+        ObservationFactory.create_batch(index % 4, indicator=LocalIndicatorFactory(outcome=wellbeing[index % 5]))
     many, sql = count()
-    # 1 session, 1 user, 1 memberships with places (access); then alignment_for_place's 6: plans,
+    # 1 session, 1 user, 1 memberships with places (access); then alignment_for_place's 8: plans,
     # their outcomes, those outcomes' wellbeing outcomes, their NPF outcomes, the place's wellbeing
-    # outcomes, the NPF outcomes.
-    assert few == many == 9, "\n".join(sql)
+    # outcomes, the NPF outcomes, the place's local indicators, the last two observations of each.
+    assert few == many == 11, "\n".join(sql)
 
 
 def _hostile_place():

@@ -17,9 +17,12 @@ from django.test import Client
 
 from interventions.models import GapReport, ImportJob, Intervention
 from tests.factories import (
+    BudgetLineFactory,
+    BudgetShareFactory,
     ContributionFactory,
     DecisionAssessmentFactory,
     InterventionFactory,
+    LocalIndicatorFactory,
     OutcomeEffectFactory,
     StrategicOutcomeFactory,
     StrategicPlanFactory,
@@ -39,6 +42,8 @@ EXPECTED_ROLES = {
     "plan.edit": {Role.PLACE_ADMIN},
     "decision.edit": {Role.OFFICER, Role.PLACE_ADMIN},
     "decision.decide": {Role.PLACE_ADMIN},
+    "budget.edit": {Role.OFFICER, Role.PLACE_ADMIN},
+    "indicator.edit": {Role.OFFICER, Role.PLACE_ADMIN},
 }
 STRICT_CSP = {"script-src": "'self'", "style-src": "'self'", "frame-ancestors": "'none'", "object-src": "'none'"}
 
@@ -116,6 +121,21 @@ def _strategic_outcome_of(place_cast) -> str:
     return str(_plan(place_cast).outcomes.order_by("pk").first().pk)
 
 
+def _indicator_of(place_cast) -> str:
+    """A local indicator of the place's first outcome (the outcome the matrix puts in the address)."""
+    outcome = WellbeingOutcome.objects.filter(place=place_cast.place).order_by("pk").first()
+    indicator = outcome.local_indicators.order_by("pk").first() or LocalIndicatorFactory(outcome=outcome)
+    return str(indicator.pk)
+
+
+def _budget_line_of(place_cast) -> str:
+    """A budget line of the place, tagged in part to its first outcome."""
+    line = BudgetLineFactory(place=place_cast.place)
+    outcome = WellbeingOutcome.objects.filter(place=place_cast.place).order_by("pk").first()
+    BudgetShareFactory(line=line, outcome=outcome, percent=40)
+    return str(line.pk)
+
+
 # parameter → function(place_cast) giving the URL value of an object of that place.
 OBJECT_PROVIDERS: dict = {
     "outcome_pk": _outcome_of,
@@ -126,6 +146,8 @@ OBJECT_PROVIDERS: dict = {
     "plan_pk": _plan_of,
     "strategic_outcome_pk": _strategic_outcome_of,
     "decision_pk": _decision_of,
+    "line_pk": _budget_line_of,
+    "indicator_pk": _indicator_of,
 }
 # Objects that belong to one person (a gap report): their provider also takes the owner, and each
 # member visiting asks for their own; another member's is 404 (tests/test_gap_reports.py).

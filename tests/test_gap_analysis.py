@@ -12,10 +12,13 @@ from interventions.gap_analysis import (
     STRONG_SCORE,
     Status,
     add_months,
+    gap_analyses,
     gap_analysis,
 )
 from interventions.models import Contribution, Intervention
 from tests.factories import (
+    BudgetLineFactory,
+    BudgetShareFactory,
     ContributionFactory,
     InterventionFactory,
     OrganisationFactory,
@@ -415,7 +418,7 @@ def test_the_formula_in_words_states_the_weights_and_the_status_rules():
 
 
 @pytest.mark.parametrize("count", [2, 40])
-def test_the_analysis_takes_four_queries_for_2_or_40_interventions(cast, count, django_assert_num_queries):
+def test_the_analysis_takes_five_queries_for_2_or_40_interventions(cast, count, django_assert_num_queries):
     place_a = cast.a.place
     outcomes = [place_a.wellbeing_outcomes.get()] + [
         WellbeingOutcomeFactory(place=place_a, priority_rank=rank) for rank in range(2, 5)
@@ -429,9 +432,58 @@ def test_the_analysis_takes_four_queries_for_2_or_40_interventions(cast, count, 
             ContributionFactory(intervention=intervention, outcome=outcome, effectiveness=STRONG)
 
     # 1 outcomes; 2 their NPF outcomes; 3 their NPF indicators;
-    # 4 contributions with their interventions and lead organisations' names.
-    with django_assert_num_queries(4):
+    # 4 contributions with their interventions and lead organisations' names;
+    # 5 the budget tagged to the outcomes in the latest financial year.
+    with django_assert_num_queries(5):
         analysis = gap_analysis(place=place_a, interventions=Intervention.objects.for_place(place_a), today=TODAY)
     assert sum(len(item.interventions) for item in analysis.outcomes) == sum(n % 4 + 1 for n in range(count))
     assert len(analysis.shift_the_dial) == count
     assert all(len(item.national_indicators) == 3 for item in analysis.outcomes)
+
+
+# --- Tagged spend (budget lines tagged to outcomes, wellbeing.budget_selectors) ----------------------------------
+
+
+def test_tagged_spend_is_the_latest_years_and_the_share_to_gap_or_thin_outcomes(place_a, outcome_a):
+    covered = outcome_a  # a primary link of moderate effectiveness: covered
+    link(covered)
+    thin = WellbeingOutcomeFactory(place=place_a, title="Thin outcome", priority_rank=2)
+    link(thin, strength=ENABLING)
+    gap = WellbeingOutcomeFactory(place=place_a, title="Gap outcome", priority_rank=3)
+    old = BudgetLineFactory(place=place_a, financial_year="2024/25", amount_gbp=Decimal("99999"))
+    BudgetShareFactory(line=old, outcome=gap, percent=100)  # an older year: not counted
+    line = BudgetLineFactory(place=place_a, financial_year="2025/26", amount_gbp=Decimal("1000"))
+    BudgetShareFactory(line=line, outcome=covered, percent=50)
+    BudgetShareFactory(line=line, outcome=thin, percent=20)
+    BudgetShareFactory(line=line, outcome=gap, percent=Decimal("12.5"))
+    BudgetLineFactory(place=place_a, financial_year="2025/26", amount_gbp=Decimal("5000"))  # untagged
+
+    analysis = gap_analysis(place=place_a, today=TODAY)
+
+    assert [(o.title, o.status, o.tagged_spend) for o in analysis.outcomes] == [
+        (covered.title, Status.COVERED, Decimal("500.00")),
+        ("Thin outcome", Status.THIN, Decimal("200.00")),
+        ("Gap outcome", Status.GAP, Decimal("125.00")),
+    ]
+    assert analysis.spend_year == "2025/26"
+    assert analysis.spend_to_gaps_share == Decimal("39.4")  # (200 + 125) / 825
+
+
+def test_spend_to_gaps_is_none_when_nothing_is_tagged(place_a, outcome_a):
+    from tests.factories import BudgetLineFactory
+
+    assert gap_analysis(place=place_a, today=TODAY).spend_to_gaps_share is None
+    assert gap_analysis(place=place_a, today=TODAY).spend_year is None
+    BudgetLineFactory(place=place_a, financial_year="2025/26")
+    analysis = gap_analysis(place=place_a, today=TODAY)
+    assert (analysis.spend_year, analysis.spend_to_gaps_share) == ("2025/26", None)
+    assert analysis.outcomes[0].tagged_spend == Decimal("0.00")
+
+
+def test_the_region_analyses_read_every_members_tagged_spend(place_a, outcome_a, cast):
+    BudgetShareFactory(line=BudgetLineFactory(place=place_a, amount_gbp=800), outcome=outcome_a, percent=25)
+    outcome_b = cast.b.place.wellbeing_outcomes.get()
+    BudgetShareFactory(line=BudgetLineFactory(place=cast.b.place, amount_gbp=100), outcome=outcome_b, percent=10)
+    first, second = gap_analyses(places=[place_a, cast.b.place], today=TODAY)
+    assert first.outcomes[0].tagged_spend == Decimal("200.00") and first.spend_to_gaps_share == Decimal("100.0")
+    assert second.outcomes[0].tagged_spend == Decimal("10.00")

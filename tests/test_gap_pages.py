@@ -15,6 +15,8 @@ from django.utils import timezone
 from interventions.gap_analysis import COVERAGE_FORMULA, add_months, gap_analysis
 from interventions.models import Intervention
 from tests.factories import (
+    BudgetLineFactory,
+    BudgetShareFactory,
     ContributionFactory,
     InterventionFactory,
     MembershipFactory,
@@ -480,8 +482,8 @@ def _grow(place_cast, count: int) -> None:
 
 def test_gap_page_queries_do_not_grow_with_interventions(client, cast):
     # 1 session, 1 user, 1 memberships with their places (access, role and can_report);
-    # the analysis: 1 outcomes, 1 their NPF outcomes, 1 their NPF indicators, 1 contributions;
-    # the filter form: 1 lead organisations, 1 CWB pillars; 1 the place's regions.
+    # the analysis: 1 outcomes, 1 their NPF outcomes, 1 their NPF indicators, 1 contributions,
+    # 1 tagged spend; the filter form: 1 lead organisations, 1 CWB pillars; 1 the place's regions.
     place = cast.a.place
     WellbeingOutcomeFactory(place=place, title="Warm homes in Place A")
     client.force_login(cast.a.viewer)
@@ -490,13 +492,14 @@ def test_gap_page_queries_do_not_grow_with_interventions(client, cast):
     few, _ = _queries(client, url)
     _grow(cast.a, 38)
     many, sql = _queries(client, url)
-    assert few == many == 10, sql
+    assert few == many == 11, sql
 
 
 def test_region_view_queries_do_not_grow_with_member_places(client, cast, region):
     # 1 session, 1 user, 1 memberships (access, and who may see each member), 1 the region among
     # the place's regions, 1 member places, 1 member count; then gap_analyses() for every member
-    # shown at once: 1 outcomes, 1 their NPF outcomes, 1 their NPF indicators, 1 contributions.
+    # shown at once: 1 outcomes, 1 their NPF outcomes, 1 their NPF indicators, 1 contributions,
+    # 1 tagged spend of every member.
     region.member_councils.set([cast.a.place])
     _grow(cast.a, 3)
     client.force_login(cast.a.viewer)
@@ -512,6 +515,23 @@ def test_region_view_queries_do_not_grow_with_member_places(client, cast, region
             _link(outcome)
         region.member_councils.add(member)
     three, sql = _queries(client, url)
-    assert one == three == 10, sql
+    assert one == three == 11, sql
     soup = _soup(client.get(url))
     assert len(soup.select("#region-table tbody tr")) == 3
+
+
+def test_the_coverage_table_shows_each_outcomes_tagged_spend_and_the_share_to_gaps(client, cast, work):
+    place = cast.a.place
+    outcomes = list(WellbeingOutcome.objects.for_place(place))
+    line = BudgetLineFactory(place=place, financial_year="2025/26", amount_gbp=Decimal("10000"))
+    for outcome in outcomes:
+        BudgetShareFactory(line=line, outcome=outcome, percent=10)
+    client.force_login(cast.a.viewer)
+    soup = _soup(client.get(_url("interventions:gap_analysis", place)))
+    analysis = gap_analysis(place=place)
+    for outcome in analysis.outcomes:
+        cell = soup.select_one(f'tr[data-outcome="{outcome.pk}"] td[data-tagged-spend]')
+        assert _money(cell.get_text()) == outcome.tagged_spend == Decimal("1000.00")
+    sentence = _words(soup.select_one("#tagged-spend").get_text())
+    assert f"{analysis.spend_to_gaps_share}% goes to outcomes whose status is gap or thin" in sentence
+    assert "Of the 2025/26 budget tagged to priority outcomes" in sentence

@@ -27,6 +27,8 @@ from interventions.gap_reports import (
 )
 from interventions.models import GapReport, Intervention
 from tests.factories import (
+    BudgetLineFactory,
+    BudgetShareFactory,
     ContributionFactory,
     InterventionFactory,
     MembershipFactory,
@@ -479,3 +481,24 @@ def test_a_real_worker_writes_the_report_that_redis_brought_it(cast, tasks_go_to
     row = [cell.value for cell in sheet[2]]
     # Three active primary links of strong effectiveness: 3 × (3 × 1) = 9.0, strong.
     assert (row[headings.index("Status")], row[headings.index("Coverage score")]) == ("Strong", 9)
+
+
+def test_both_reports_carry_the_tagged_spend_and_the_cover_the_share_to_gaps(cast):
+    _place_with_work(cast.a)
+    first = WellbeingOutcome.objects.for_place(cast.a.place).order_by("priority_rank").first()
+    BudgetShareFactory(line=BudgetLineFactory(place=cast.a.place, amount_gbp=400), outcome=first, percent=25)
+    analysis = gap_analysis(place=cast.a.place)
+
+    workbook = _workbook(gap_analysis_xlsx(analysis, filters_description="None"))
+    headings = [cell.value for cell in workbook["Coverage"][1]]
+    column = headings.index("Tagged spend, latest financial year (£)")
+    assert [_number(row[column]) for row in _table(workbook["Coverage"])] == [
+        outcome.tagged_spend for outcome in analysis.outcomes
+    ]
+    assert Decimal("100") in [_number(row[column]) for row in _table(workbook["Coverage"])]
+    cover = {row[0]: row[1] for row in workbook["About this report"].iter_rows(values_only=True) if row[0]}
+    assert cover["Financial year of the tagged spend"] == "2025/26"
+    assert _number(cover["Tagged spend to gap or thin outcomes (%)"]) == analysis.spend_to_gaps_share
+    headings, *rows = _csv_rows(gap_analysis_csv(analysis))
+    column = headings.index("Tagged spend, latest financial year (£)")
+    assert [Decimal(row[column]) for row in rows] == [outcome.tagged_spend for outcome in analysis.outcomes]

@@ -55,6 +55,12 @@ PERMISSIONS: dict[str, Permission] = {
     ),
     "decision.edit": Permission(frozenset({Role.OFFICER, Role.PLACE_ADMIN}), "record and submit decision assessments"),
     "decision.decide": Permission(frozenset({Role.PLACE_ADMIN}), "record the decision on an assessment"),
+    "budget.edit": Permission(
+        frozenset({Role.OFFICER, Role.PLACE_ADMIN}), "add or change budget lines and the outcomes they are tagged to"
+    ),
+    "indicator.edit": Permission(
+        frozenset({Role.OFFICER, Role.PLACE_ADMIN}), "add or change local indicators and their observations"
+    ),
 }
 
 

@@ -4,11 +4,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from wellbeing.models import (
     AnchorInstitutionType,
+    BudgetLine,
+    BudgetShare,
     CwbPillar,
     DecisionAssessment,
     FairWorkCriterion,
+    LocalIndicator,
     NationalIndicator,
     NationalOutcome,
+    Observation,
     OutcomeEffect,
     Place,
     PlaceMembership,
@@ -123,6 +127,56 @@ class OutcomeEffectAdmin(SimpleHistoryAdmin):
     list_filter = ["effect", "assessment__place"]
     search_fields = ["assessment__title", "outcome__title"]
     autocomplete_fields = ["assessment", "outcome"]
+
+
+class ObservationInline(admin.TabularInline):
+    model = Observation
+    extra = 0
+    fields = ["date", "value", "note"]
+
+
+@admin.register(LocalIndicator)
+class LocalIndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "outcome", "unit", "direction", "threshold_percent"]
+    list_filter = ["direction", "outcome__place"]
+    search_fields = ["name", "outcome__title"]
+    autocomplete_fields = ["outcome", "national_indicator"]
+    list_select_related = ["outcome__place"]
+    inlines = [ObservationInline]
+
+
+@admin.register(Observation)
+class ObservationAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "date", "value"]
+    list_filter = ["indicator__outcome__place"]
+    search_fields = ["indicator__name"]
+    autocomplete_fields = ["indicator"]
+    list_select_related = ["indicator"]
+    date_hierarchy = "date"
+
+
+class BudgetShareInline(admin.TabularInline):
+    model = BudgetShare
+    extra = 0
+    autocomplete_fields = ["outcome"]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(SimpleHistoryAdmin):
+    # A share's clean() refuses another place's outcome; the pages also hold the 100% total.
+    list_display = ["service", "cost_centre", "financial_year", "kind", "amount_gbp", "place"]
+    list_filter = ["place", "financial_year", "kind"]
+    search_fields = ["service", "cost_centre"]
+    inlines = [BudgetShareInline]
+
+
+@admin.register(BudgetShare)
+class BudgetShareAdmin(SimpleHistoryAdmin):
+    list_display = ["line", "outcome", "percent"]
+    list_filter = ["line__place", "line__financial_year"]
+    search_fields = ["line__service", "outcome__title"]
+    autocomplete_fields = ["line", "outcome"]
+    list_select_related = ["line", "outcome"]
 
 
 admin.site.register(CwbPillar)

@@ -1,7 +1,7 @@
 """Strategic alignment: how a place's strategic outcomes (LOIP, council plan, CWB action plan …)
 embed its key wellbeing outcomes and serve the NPF national outcomes, and where they do not.
 
-`alignment_for_place` reads everything in six queries, whatever the number of plans and outcomes.
+`alignment_for_place` reads everything in eight queries, whatever the number of plans and outcomes.
 Only current plans count (draft or adopted); superseded plans are left out of the matrix, the
 flags and the chart. Three flags show misalignment:
 
@@ -11,12 +11,14 @@ flags and the chart. Three flags show misalignment:
   own NPF links do not count: the question is whether the place's plans reach the outcome).
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
 from django.db.models import Prefetch
 
 from wellbeing.charts import Chart, figure_json, layout, short_label
+from wellbeing.indicators import TREND_ORDER, Trend, trend_counts_for_place
 from wellbeing.models import NationalOutcome, Place, StrategicOutcome, StrategicPlan, WellbeingOutcome
 from wellbeing.models.npf import NPF_2018
 from wellbeing.spreadsheets import CONTENT_TYPES, CSV, XLSX, SheetData, write_csv, write_xlsx
@@ -34,10 +36,17 @@ class MatrixRow:
 
 @dataclass
 class Embedding:
-    """One key wellbeing outcome, with the strategic outcomes that embed it."""
+    """One key wellbeing outcome, with the strategic outcomes that embed it and how many of its local
+    indicators are improving, maintaining, worsening or without enough data."""
 
     outcome: WellbeingOutcome
     strategic_outcomes: list[MatrixRow] = field(default_factory=list)
+    trends: Counter = field(default_factory=Counter)
+
+    @property
+    def trend_counts(self) -> list[tuple[Trend, int]]:
+        """The trends its indicators have, in TREND_ORDER, with how many; none when it has no indicators."""
+        return [(trend, self.trends[trend]) for trend in TREND_ORDER if self.trends[trend]]
 
 
 @dataclass
@@ -58,8 +67,9 @@ class Alignment:
 
 
 def alignment_for_place(*, place: Place, framework_version: str = NPF_2018) -> Alignment:
-    """The place's alignment in six queries: plans; their outcomes; those outcomes' wellbeing
-    outcomes; their NPF outcomes; the place's wellbeing outcomes; the NPF outcomes."""
+    """The place's alignment in eight queries: plans; their outcomes; those outcomes' wellbeing
+    outcomes; their NPF outcomes; the place's wellbeing outcomes; the NPF outcomes; the place's
+    local indicators and the last two observations of each (wellbeing.indicators)."""
     plans = list(
         StrategicPlan.objects.for_place(place)
         .order_by("-period_start", "title")
@@ -93,7 +103,8 @@ def alignment_for_place(*, place: Place, framework_version: str = NPF_2018) -> A
         for plan in current
         for outcome in plan.outcomes.all()
     ]
-    embeddings = {outcome.pk: Embedding(outcome) for outcome in wellbeing}
+    trends = trend_counts_for_place(place=place)
+    embeddings = {outcome.pk: Embedding(outcome, trends=trends.get(outcome.pk, Counter())) for outcome in wellbeing}
     reached: set[int] = set()
     for row in rows:
         for outcome in row.wellbeing_outcomes:

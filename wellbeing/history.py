@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
 
 from wellbeing.models import User
 
@@ -93,3 +94,12 @@ def entries_for_records(records, *, subject: str, fields: list[tuple[str, str]],
                 entries.append(HistoryEntry(record.history_date, record.history_user, subject, action, changes))
         previous, previous_sets = record, current_sets
     return entries
+
+
+def last_editor(row) -> str:
+    """Who saved a row last, and when, for the message that says someone else saved it meanwhile."""
+    last = row.history.select_related("history_user").order_by("-history_date").first()
+    if last is None or last.history_user is None:
+        return "Someone else"
+    user = last.history_user
+    return f"{user.get_full_name() or user.username} (at {timezone.localtime(last.history_date):%H:%M})"

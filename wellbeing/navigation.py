@@ -18,14 +18,13 @@ PLACE_SECTIONS: list[tuple[str, str, str]] = [
     ("Gap analysis", "interventions:gap_analysis", "place.view"),
     ("Alignment", "wellbeing:alignment", "place.view"),
     ("Partnerships", "partnerships:partnership_list", "place.view"),
-    ("Budgets and decisions", "wellbeing:budgets", "place.view"),
+    ("Budgets", "wellbeing:budgets", "place.view"),
     ("Decisions", "wellbeing:decision_list", "place.view"),
     ("People and roles", "wellbeing:place_members", "place.view_members"),
 ]
 
 PENDING_SECTIONS = {
     "partnerships:partnership_list",  # the partnerships issue
-    "wellbeing:budgets",  # the strategic alignment issue (budgets and decisions)
 }
 
 

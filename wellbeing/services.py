@@ -9,8 +9,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
+from wellbeing.budget_demo import demo_budget_seed
 from wellbeing.concurrency import save_versioned
 from wellbeing.decision_demo import demo_decisions_seed
+from wellbeing.indicator_demo import demo_indicators_seed
 from wellbeing.models import (
     AnchorInstitutionType,
     CwbPillar,
@@ -236,6 +238,7 @@ def demo_place_seed() -> DemoLogins:
         outcome.national_outcomes.set([national[code] for code in outcome_codes])
         outcome.national_indicators.set([indicators[name] for name in indicator_names])
     _demo_plan_seed(place=place, national=national)
+    demo_indicators_seed(place=place)
 
     result = DemoLogins(place=place)
     for username, first_name, last_name, role in DEMO_USERS:
@@ -250,6 +253,7 @@ def demo_place_seed() -> DemoLogins:
     demo_decisions_seed(
         place=place, officer=User.objects.get(username="demo-officer"), admin=User.objects.get(username="demo-admin")
     )
+    demo_budget_seed(place=place)
     return result
 
 

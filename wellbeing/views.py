@@ -11,6 +11,8 @@ from wellbeing.access import memberships_for, object_get_for_place, place_view, 
 from wellbeing.concurrency import EditConflict
 from wellbeing.forms import WellbeingOutcomeForm
 from wellbeing.freshness import stale_before
+from wellbeing.history import HISTORY_LIMIT, HistoryEntry
+from wellbeing.indicators import TREND_RULE, indicator_history, indicators_for_outcome
 from wellbeing.models import Place, WellbeingOutcome
 from wellbeing.models.npf import NPF_2018
 
@@ -88,11 +90,20 @@ def outcome_detail(request: HttpRequest, place: Place, outcome_pk: int) -> HttpR
         {
             "outcome": outcome,
             "contributions": outcome.contribution_list,
-            "history": selectors.outcome_history(outcome=outcome),
+            "history": _newest_first(selectors.outcome_history(outcome=outcome), indicator_history(outcome=outcome)),
             "stale_before": stale_before(),
             "can_edit": user_can(request.user, "outcome.edit", place),
+            "indicators": indicators_for_outcome(outcome=outcome),
+            "trend_rule": TREND_RULE,
+            "can_edit_indicators": user_can(request.user, "indicator.edit", place),
         },
     )
+
+
+def _newest_first(*histories: list[HistoryEntry]) -> list[HistoryEntry]:
+    return sorted((entry for history in histories for entry in history), key=lambda e: e.when, reverse=True)[
+        :HISTORY_LIMIT
+    ]
 
 
 @place_view("outcome.edit", methods=("GET", "POST"))

@@ -1,11 +1,10 @@
 """How the gap analysis's statuses and numbers look on the page."""
 
-from decimal import Decimal
-
 from django import template
 
-from interventions.gap_analysis import Status
+from interventions.gap_analysis import Status, spend_sentence
 from interventions.models import Contribution, Intervention
+from wellbeing.templatetags.wellbeing_format import gbp
 
 register = template.Library()
 
@@ -22,13 +21,10 @@ def gap_status_tag(status: str) -> dict:
     return {"label": Status(status).label, "modifier": STATUS_TAGS[Status(status)]}
 
 
-@register.filter
-def gbp(value: Decimal | None) -> str:
-    """£1,234,567 for whole pounds, £1,234.50 otherwise."""
-    if value is None:
-        return "£0"
-    value = Decimal(value)
-    return f"£{value:,.0f}" if value == value.to_integral_value() else f"£{value:,.2f}"
+# The one way money is written, shared with the ground floor's pages.
+register.filter("gbp", gbp)
+# The tagged spend in words, the same as the reports' cover sheet.
+register.filter("spend_sentence", spend_sentence)
 
 
 @register.filter

@@ -1,4 +1,6 @@
+from wellbeing.models.budgets import BudgetLine, BudgetShare
 from wellbeing.models.decisions import DecisionAssessment, OutcomeEffect
+from wellbeing.models.indicators import LocalIndicator, Observation
 from wellbeing.models.npf import NationalIndicator, NationalOutcome
 from wellbeing.models.outcomes import WellbeingOutcome
 from wellbeing.models.places import Place, PlaceMembership, Role, User
@@ -7,11 +9,15 @@ from wellbeing.models.reference import AnchorInstitutionType, CwbPillar, FairWor
 
 __all__ = [
     "AnchorInstitutionType",
+    "BudgetLine",
+    "BudgetShare",
     "CwbPillar",
     "DecisionAssessment",
     "FairWorkCriterion",
+    "LocalIndicator",
     "NationalIndicator",
     "NationalOutcome",
+    "Observation",
     "OutcomeEffect",
     "Place",
     "PlaceMembership",

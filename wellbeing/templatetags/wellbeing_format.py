@@ -1,6 +1,7 @@
 """Formatting for people, kept out of views."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django import template
 
@@ -18,3 +19,21 @@ def duration_in_words(value: timedelta) -> str:
     if minutes or not hours:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
     return " ".join(parts)
+
+
+@register.filter
+def gbp(value) -> str:
+    """£1,234,567 for whole pounds, £1,234.50 otherwise."""
+    if value is None:
+        return "£0"
+    value = Decimal(value)
+    return f"£{value:,.0f}" if value == value.to_integral_value() else f"£{value:,.2f}"
+
+
+@register.filter
+def percent(value) -> str:
+    """40.00 → 40%, 12.50 → 12.5%; nothing → —."""
+    if value is None:
+        return "—"
+    text = format(Decimal(value).quantize(Decimal("0.01")), "f").rstrip("0").rstrip(".")
+    return f"{text}%"
