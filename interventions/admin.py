@@ -31,10 +31,10 @@ class ContributionAdmin(SimpleHistoryAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["filename", "place", "uploaded_by", "status", "rows_total", "created_at"]
-    list_filter = ["status"]
+    list_display = ["filename", "kind", "place", "uploaded_by", "status", "rows_total", "created_at"]
+    list_filter = ["kind", "status"]
     exclude = ["content"]
-    readonly_fields = ["place", "uploaded_by", "filename", "file_format", "status", "rows_total", "rows_done"]
+    readonly_fields = ["kind", "place", "uploaded_by", "filename", "file_format", "status", "rows_total", "rows_done"]
 
 
 @admin.register(GapReport)

@@ -9,6 +9,10 @@
 Files with more than settings.IMPORT_INLINE_MAX_ROWS rows are checked and committed by Celery
 tasks (interventions/tasks.py); smaller ones within the request.
 
+Kinds: a job imports interventions or budget lines (`ImportJob.kind`). IMPORT_KINDS is the one
+place that says, for each kind, which resource and headings read the file, which permission and
+URLs the pages use, and what the pages and the summary call the rows; everything else is shared.
+
 Progress: a check runs in chunks, each its own dry-run transaction, and writes `rows_done` to the
 job between chunks. A commit is one transaction, so the rows it has done so far are invisible to
 other connections until it ends; it reports them in the cache (Redis when Celery runs on workers)
@@ -19,6 +23,7 @@ UPDATE, so a second click, a second tab or a redelivered task finds nothing to d
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import tablib
@@ -28,8 +33,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from interventions import budget_resources, resources
 from interventions.models import ImportJob
-from interventions.resources import HEADINGS, InterventionResource
 from interventions.spreadsheets import Sheet, SpreadsheetError, megabytes, read_spreadsheet
 from wellbeing.models import Place, User
 
@@ -73,6 +78,88 @@ class _RowsNowFail(Exception):
 
 
 @dataclass(frozen=True)
+class ImportKind:
+    """What differs between the kinds of import: everything else in this module and in the
+    import pages is shared."""
+
+    resource: type
+    headings: list[str]
+    noun: str  # one row: "intervention"
+    nouns: str  # "interventions"
+    permission: str  # wellbeing.access PERMISSIONS
+    url_name_prefix: str  # the import pages' URL names: prefix + "upload", "preview", …
+    template: Callable  # (place, file format) → the blank spreadsheet (content, content type, file name)
+    allowed_values: Callable  # place → what the columns accept, for the upload page
+    columns_template: str  # the upload page's "What each column accepts"
+    register_url_name: str  # where the rows live once imported (the back link)
+    register_name: str  # "Intervention map"
+    register_phrase: str  # "the intervention map"
+    destination: str  # the upload page's "Add interventions to <place>'s intervention map"
+
+    @property
+    def title(self) -> str:
+        return f"Import {self.nouns} from a spreadsheet"
+
+    @property
+    def url_template(self) -> str:
+        return f"{self.url_name_prefix}template"
+
+    @property
+    def url_upload(self) -> str:
+        return f"{self.url_name_prefix}upload"
+
+    @property
+    def url_preview(self) -> str:
+        return f"{self.url_name_prefix}preview"
+
+    @property
+    def url_commit(self) -> str:
+        return f"{self.url_name_prefix}commit"
+
+    @property
+    def url_progress(self) -> str:
+        return f"{self.url_name_prefix}progress"
+
+
+IMPORT_KINDS: dict[str, ImportKind] = {
+    ImportJob.Kind.INTERVENTIONS: ImportKind(
+        resource=resources.InterventionResource,
+        headings=resources.HEADINGS,
+        noun="intervention",
+        nouns="interventions",
+        permission="intervention.import",
+        url_name_prefix="interventions:import_",
+        template=resources.import_template,
+        allowed_values=resources.allowed_values,
+        columns_template="interventions/import_columns_interventions.html",
+        register_url_name="interventions:register",
+        register_name="Intervention map",
+        register_phrase="the intervention map",
+        destination="intervention map",
+    ),
+    ImportJob.Kind.BUDGET_LINES: ImportKind(
+        resource=budget_resources.BudgetLineResource,
+        headings=budget_resources.HEADINGS,
+        noun="budget line",
+        nouns="budget lines",
+        permission="budget.edit",
+        url_name_prefix="interventions:budget_import_",
+        template=budget_resources.import_template,
+        allowed_values=budget_resources.allowed_values,
+        columns_template="interventions/import_columns_budget_lines.html",
+        register_url_name="wellbeing:budget_line_list",
+        register_name="Budget lines",
+        register_phrase="the budget lines",
+        destination="budget",
+    ),
+}
+
+
+def import_kind(job_or_kind: ImportJob | str) -> ImportKind:
+    return IMPORT_KINDS[job_or_kind.kind if isinstance(job_or_kind, ImportJob) else job_or_kind]
+
+
+@dataclass(frozen=True)
 class Progress:
     done: int
     total: int
@@ -81,18 +168,21 @@ class Progress:
 # --- Upload ----------------------------------------------------------------------------------------------
 
 
-def read_upload(*, filename: str, content: bytes) -> Sheet:
+def read_upload(*, filename: str, content: bytes, kind: str = ImportJob.Kind.INTERVENTIONS) -> Sheet:
     """The rows of an uploaded file, or SpreadsheetError saying why it cannot be read."""
     return read_spreadsheet(
         filename=filename,
         content=content,
-        columns=HEADINGS,
+        columns=import_kind(kind).headings,
+        noun=import_kind(kind).noun,
         max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES,
         max_rows=MAX_ROWS,
     )
 
 
-def import_job_create(*, place: Place, user: User, upload: UploadedFile) -> ImportJob:
+def import_job_create(
+    *, place: Place, user: User, upload: UploadedFile, kind: str = ImportJob.Kind.INTERVENTIONS
+) -> ImportJob:
     """Keep the uploaded file as a job and check it (now, or on a worker for a large file).
 
     Raises SpreadsheetError when the file cannot be read; then nothing is kept."""
@@ -103,9 +193,10 @@ def import_job_create(*, place: Place, user: User, upload: UploadedFile) -> Impo
         )
     content = upload.read()
     filename = (upload.name or "spreadsheet")[-255:]
-    sheet = read_upload(filename=filename, content=content)
+    sheet = read_upload(filename=filename, content=content, kind=kind)
     job = ImportJob.objects.create(
         place=place,
+        kind=kind,
         uploaded_by=user,
         filename=filename,
         file_format=sheet.file_format,
@@ -138,7 +229,7 @@ def import_job_check(*, job_pk: int, sheet: Sheet | None = None) -> None:
         return
     try:
         if sheet is None:
-            sheet = read_upload(filename=job.filename, content=bytes(job.content))
+            sheet = read_upload(filename=job.filename, content=bytes(job.content), kind=job.kind)
         preview = _check(job, sheet)
     except SpreadsheetError as error:
         _finish(job, status=ImportJob.Status.FAILED, error=error.message)
@@ -154,25 +245,26 @@ def import_job_check(*, job_pk: int, sheet: Sheet | None = None) -> None:
 
 def _check(job: ImportJob, sheet: Sheet) -> dict:
     """The preview of `sheet` for `job`, from import-export dry runs of CHECK_CHUNK_ROWS rows each."""
-    resource = InterventionResource(place=job.place, user=job.uploaded_by)
+    kind = import_kind(job)
+    resource = kind.resource(place=job.place, user=job.uploaded_by)
     done = 0
     for start in range(0, len(sheet.rows), CHECK_CHUNK_ROWS):
         chunk = sheet.rows[start : start + CHECK_CHUNK_ROWS]
         resource.row_numbers = [number for number, _ in chunk]
-        resource.import_data(_dataset(chunk), dry_run=True, use_transactions=True)
+        resource.import_data(_dataset(kind, chunk), dry_run=True, use_transactions=True)
         done += len(chunk)
         ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=len(sheet))
     return _preview(resource)
 
 
-def _dataset(rows: list[tuple[int, list]]) -> tablib.Dataset:
-    dataset = tablib.Dataset(headers=HEADINGS)
+def _dataset(kind: ImportKind, rows: list[tuple[int, list]]) -> tablib.Dataset:
+    dataset = tablib.Dataset(headers=kind.headings)
     for _, cells in rows:
         dataset.append(cells)
     return dataset
 
 
-def _preview(resource: InterventionResource) -> dict:
+def _preview(resource) -> dict:
     rows = resource.preview_rows
     counts = {action: 0 for action in ("new", "changed", "unchanged", "error")}
     for row in rows:
@@ -255,7 +347,8 @@ def _commit(job_pk: int, user: User) -> None:
     job = ImportJob.objects.select_for_update().select_related("place").get(pk=job_pk)
     if job.status != ImportJob.Status.COMMITTING:
         return  # done already (a task delivered twice)
-    sheet = read_upload(filename=job.filename, content=bytes(job.content))
+    kind = import_kind(job)
+    sheet = read_upload(filename=job.filename, content=bytes(job.content), kind=job.kind)
     preview_rows = job.preview.get("rows", [])
     skipped = {row["row"] for row in preview_rows if row["action"] == "error"}
     if skipped and not job.result.get("skip_problem_rows"):
@@ -272,11 +365,11 @@ def _commit(job_pk: int, user: User) -> None:
         if done % PROGRESS_EVERY_ROWS == 0:
             cache.set(progress_key, done, PROGRESS_TIMEOUT_SECONDS)
 
-    resource = InterventionResource(
+    resource = kind.resource(
         place=job.place, user=user, expected=expected, change_reason=f"Imported from {job.filename}", on_row=on_row
     )
     resource.row_numbers = [number for number, _ in rows]
-    result = resource.import_data(_dataset(rows), dry_run=False, use_transactions=True)
+    result = resource.import_data(_dataset(kind, rows), dry_run=False, use_transactions=True)
     if result.has_errors():
         # An exception, not a problem with the data (logged with its row by the resource).
         raise RuntimeError(f"Import job {job.pk}: a row could not be written")
@@ -349,7 +442,7 @@ def import_job_preview_rows(job: ImportJob, *, problems_only: bool = False) -> l
 def import_job_summary(job: ImportJob) -> str:
     """What a finished import did, in a sentence or two."""
     result = job.result
-    parts = [f"{_count(result.get('new', 0), 'intervention')} added", f"{result.get('changed', 0):,} changed"]
+    parts = [f"{_count(result.get('new', 0), import_kind(job).noun)} added", f"{result.get('changed', 0):,} changed"]
     if result.get("unchanged"):
         parts.append(f"{result['unchanged']:,} unchanged")
     summary = f"Imported ‘{job.filename}’: " + ", ".join(parts) + "."

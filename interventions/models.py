@@ -219,7 +219,14 @@ class ImportJob(models.Model):
         DONE = "done", "Imported"
         FAILED = "failed", "Could not be read"
 
+    class Kind(models.TextChoices):
+        """What the spreadsheet holds: interventions/importing.py IMPORT_KINDS says how each is imported."""
+
+        INTERVENTIONS = "interventions", "Interventions"
+        BUDGET_LINES = "budget_lines", "Budget lines"
+
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="import_jobs")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INTERVENTIONS)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
     filename = models.CharField(max_length=255)
     file_format = models.CharField(max_length=10)

@@ -96,14 +96,23 @@ def megabytes(size: int) -> str:
 # --- Reading -----------------------------------------------------------------------------------------
 
 
-def read_spreadsheet(*, filename: str, content: bytes, columns: Sequence[str], max_bytes: int, max_rows: int) -> Sheet:
+def read_spreadsheet(
+    *,
+    filename: str,
+    content: bytes,
+    columns: Sequence[str],
+    max_bytes: int,
+    max_rows: int,
+    noun: str = "intervention",
+) -> Sheet:
     """The rows of an uploaded CSV or .xlsx file whose headings are `columns` (in any order).
 
     Raises SpreadsheetError, with a message for the person, for anything that stops the file
-    being read: too large, empty, not a spreadsheet, damaged, wrong headings, too many rows."""
+    being read: too large, empty, not a spreadsheet, damaged, wrong headings, too many rows. The
+    messages call a row `noun` ("intervention", "budget line")."""
     name = filename or "The file"
     if not content:
-        raise SpreadsheetError(f"‘{name}’ is empty: choose the spreadsheet that has your interventions in it.")
+        raise SpreadsheetError(f"‘{name}’ is empty: choose the spreadsheet that has your {noun}s in it.")
     if len(content) > max_bytes:
         raise SpreadsheetError(
             f"The file is {megabytes(len(content))}; the largest file you can import is {megabytes(max_bytes)}. "
@@ -115,13 +124,13 @@ def read_spreadsheet(*, filename: str, content: bytes, columns: Sequence[str], m
 
     kind = _sniff(content)
     if kind == XLSX:
-        file_format, grid = XLSX, _xlsx_rows(name, content)
+        file_format, grid = XLSX, _xlsx_rows(name, content, noun)
     elif kind == "text":
         file_format, grid = CSV, _csv_rows(content)
     else:
         raise SpreadsheetError(_not_a_spreadsheet_message(name, kind))
     try:
-        return _sheet(file_format, grid, columns, max_rows)
+        return _sheet(file_format, grid, columns, max_rows, noun)
     except SpreadsheetError:
         raise
     except Exception as error:  # a damaged workbook can fail in many ways while its rows are read
@@ -198,7 +207,7 @@ def _damaged_message(name: str, file_format: str) -> str:
     return f"‘{name}’ could not be read as CSV. Open it in Excel, save it as “CSV UTF-8”, and upload the new file."
 
 
-def _xlsx_rows(name: str, content: bytes) -> Iterable[Sequence]:
+def _xlsx_rows(name: str, content: bytes, noun: str) -> Iterable[Sequence]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
@@ -208,7 +217,7 @@ def _xlsx_rows(name: str, content: bytes) -> Iterable[Sequence]:
     if len(members) > XLSX_MAX_MEMBERS or unpacked > XLSX_MAX_UNPACKED_BYTES:
         raise SpreadsheetError(
             f"The workbook unpacks to {megabytes(unpacked)} in {len(members):,} parts, more than can be imported "
-            f"(at most {megabytes(XLSX_MAX_UNPACKED_BYTES)}). Copy the interventions into the template and "
+            f"(at most {megabytes(XLSX_MAX_UNPACKED_BYTES)}). Copy the {noun}s into the template and "
             "upload that."
         )
     try:
@@ -276,7 +285,7 @@ def _csv_rows(content: bytes) -> Iterable[Sequence]:
     return rows()
 
 
-def _sheet(file_format: str, grid: Iterable[Sequence], columns: Sequence[str], max_rows: int) -> Sheet:
+def _sheet(file_format: str, grid: Iterable[Sequence], columns: Sequence[str], max_rows: int, noun: str) -> Sheet:
     rows = iter(grid)
     headings = next(rows, None)
     if headings is None or _is_blank(headings):
@@ -284,7 +293,7 @@ def _sheet(file_format: str, grid: Iterable[Sequence], columns: Sequence[str], m
             "The first row must hold the column headings from the template, but it is empty. "
             "Download the template to see the headings."
             if headings is not None
-            else "The file has nothing in it: it needs the template’s column headings and a row for each intervention."
+            else f"The file has nothing in it: it needs the template’s column headings and a row for each {noun}."
         )
     positions = _match_headings(list(headings), columns)
     width = max(positions) + 1
@@ -296,7 +305,7 @@ def _sheet(file_format: str, grid: Iterable[Sequence], columns: Sequence[str], m
             continue
         if len(sheet.rows) >= max_rows:
             raise SpreadsheetError(
-                f"The file has more than {max_rows:,} rows of interventions; the most you can import at once is "
+                f"The file has more than {max_rows:,} rows of {noun}s; the most you can import at once is "
                 f"{max_rows:,}. Split it into smaller files."
             )
         extra = [i for i, cell in enumerate(cells) if i not in used and not _is_blank([cell])]
@@ -310,7 +319,7 @@ def _sheet(file_format: str, grid: Iterable[Sequence], columns: Sequence[str], m
         sheet.rows.append((number, [cells[position] for position in positions]))
     if not sheet.rows:
         raise SpreadsheetError(
-            "The file has the column headings but no interventions: add a row for each intervention under the headings."
+            f"The file has the column headings but no {noun}s: add a row for each {noun} under the headings."
         )
     return sheet
 

@@ -35,6 +35,28 @@ urlpatterns = [
         name="import_progress",
     ),
     # IMPORT URLS END
+    # /places/<place_slug>/budgets/import/ — budget lines from a spreadsheet, on the same pages as above
+    path(
+        "places/<slug:place_slug>/budgets/import/template/",
+        import_views.budget_import_template,
+        name="budget_import_template",
+    ),
+    path("places/<slug:place_slug>/budgets/import/", import_views.budget_import_upload, name="budget_import_upload"),
+    path(
+        "places/<slug:place_slug>/budgets/import/<int:budget_import_pk>/",
+        import_views.budget_import_preview,
+        name="budget_import_preview",
+    ),
+    path(
+        "places/<slug:place_slug>/budgets/import/<int:budget_import_pk>/commit/",
+        import_views.budget_import_commit,
+        name="budget_import_commit",
+    ),
+    path(
+        "places/<slug:place_slug>/budgets/import/<int:budget_import_pk>/progress/",
+        import_views.budget_import_progress,
+        name="budget_import_progress",
+    ),
     # /places/<place_slug>/gaps/ — the gap analysis (interventions/gap_views.py)
     path("places/<slug:place_slug>/gaps/", gap_views.gap_analysis_page, name="gap_analysis"),
     path("places/<slug:place_slug>/gaps/print/", gap_views.gap_analysis_print, name="gap_analysis_print"),

@@ -73,6 +73,19 @@ def _import_job_of(place_cast) -> str:
     return str(job.pk)
 
 
+def _budget_import_job_of(place_cast) -> str:
+    job = ImportJob.objects.create(
+        place=place_cast.place,
+        uploaded_by=place_cast.officer,
+        kind=ImportJob.Kind.BUDGET_LINES,
+        filename="budget-lines.csv",
+        file_format="csv",
+        content=b"",
+        status=ImportJob.Status.DONE,
+    )
+    return str(job.pk)
+
+
 def _gap_report_of(place_cast, owner=None) -> str:
     report = GapReport.objects.create(
         place=place_cast.place,
@@ -141,6 +154,7 @@ OBJECT_PROVIDERS: dict = {
     "outcome_pk": _outcome_of,
     "intervention_pk": _intervention_of,
     "import_pk": _import_job_of,
+    "budget_import_pk": _budget_import_job_of,
     "report_pk": _gap_report_of,
     "region_slug": _region_of,
     "plan_pk": _plan_of,

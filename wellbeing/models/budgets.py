@@ -25,6 +25,12 @@ FINANCIAL_YEAR_MESSAGE = (
     "for example 2025/26"
 )
 ONE_HUNDRED = Decimal("100")
+# A budget line's reference, BUD-00042: the spreadsheet import matches rows to lines by it.
+BUDGET_REFERENCE_PREFIX = "BUD-"
+
+
+def budget_line_reference(pk: int) -> str:
+    return f"{BUDGET_REFERENCE_PREFIX}{pk:05d}"
 
 
 def validate_financial_year(value: str) -> None:
@@ -71,6 +77,10 @@ class BudgetLine(Versioned):
 
     def __str__(self) -> str:
         return f"{self.service} {self.cost_centre} ({self.financial_year})"
+
+    @property
+    def reference(self) -> str:
+        return budget_line_reference(self.pk) if self.pk else ""
 
     @property
     def untagged_gbp(self) -> Decimal:
