@@ -92,7 +92,8 @@ def _columns(analysis: GapAnalysis) -> tuple[list[str], dict[int, str], bool]:
         order = sorted(set(column_of.values()))
     else:
         ranked = [item.pk for item in analysis.shift_the_dial]
-        rest = sorted(pk for pk in seen if pk not in set(ranked))
+        ranked_set = set(ranked)
+        rest = sorted(pk for pk in seen if pk not in ranked_set)
         order = [column_of[pk] for pk in [*ranked, *rest] if pk in column_of]
     return order, column_of, grouped
 

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from interventions import selectors, services
@@ -15,6 +14,7 @@ from interventions.resources import export_interventions
 from wellbeing.access import place_view, user_can
 from wellbeing.concurrency import EditConflict
 from wellbeing.freshness import stale_before
+from wellbeing.history import last_editor
 from wellbeing.models import Place
 
 REGISTER_PAGE_SIZE = 25
@@ -150,7 +150,7 @@ def _rebound_at_current_versions(request, place, intervention, formset_class, er
     form = None if current.is_shared_national else InterventionForm(data, instance=current, place=place)
     formset = formset_class(data, instance=current, place=place, prefix="contributions")
     message = (
-        f"{_last_editor(error.current)} saved changes to this intervention while you were editing it, so your "
+        f"{last_editor(error.current)} saved changes to this intervention while you were editing it, so your "
         "changes have not been saved. They are still in the form below. Check the intervention’s page (it opens "
         "in a new tab) to see what changed, then save again to replace their version with yours."
     )
@@ -161,12 +161,3 @@ def _rebound_at_current_versions(request, place, intervention, formset_class, er
         form.is_valid()
         form.add_error(None, message)
     return form, formset
-
-
-def _last_editor(row) -> str:
-    """Who saved this row last, and when, in words."""
-    last = row.history.select_related("history_user").order_by("-history_date").first() if row.pk else None
-    if last is None or last.history_user is None:
-        return "Someone else"
-    user = last.history_user
-    return f"{user.get_full_name() or user.username} (at {timezone.localtime(last.history_date):%H:%M})"

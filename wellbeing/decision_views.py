@@ -13,6 +13,7 @@ from wellbeing.access import place_view, user_can
 from wellbeing.concurrency import EditConflict
 from wellbeing.decision_filters import DecisionFilter
 from wellbeing.decision_forms import DecideForm, DecisionAssessmentForm, SummaryYearForm, VersionForm, effect_formset
+from wellbeing.history import last_editor
 from wellbeing.models import DecisionAssessment, Place
 
 REGISTER_PAGE_SIZE = 25
@@ -127,19 +128,11 @@ def _rebound_at_current_version(request: HttpRequest, place: Place, current: Dec
     effects.is_valid()
     form.add_error(
         None,
-        f"{_last_editor(current)} saved changes to this assessment while you were editing it, so your changes "
+        f"{last_editor(current)} saved changes to this assessment while you were editing it, so your changes "
         "have not been saved. They are still in the form below. Check the assessment’s page (it opens in a new "
         "tab) to see what changed, then save again to replace their version with yours.",
     )
     return form, effects
-
-
-def _last_editor(row: DecisionAssessment) -> str:
-    last = row.history.select_related("history_user").order_by("-history_date").first()
-    if last is None or last.history_user is None:
-        return "Someone else"
-    user = last.history_user
-    return f"{user.get_full_name() or user.username} (at {timezone.localtime(last.history_date):%H:%M})"
 
 
 @place_view("decision.edit", methods=("POST",))
@@ -188,7 +181,7 @@ def decision_decide(request: HttpRequest, place: Place, decision_pk: int) -> Htt
 
 
 def _changed_message(current: DecisionAssessment) -> str:
-    return services.CHANGED_SINCE_OPENED.format(who=_last_editor(current), title=current.title)
+    return services.CHANGED_SINCE_OPENED.format(who=last_editor(current), title=current.title)
 
 
 def _refused(request: HttpRequest, place: Place, assessment: DecisionAssessment, message: str) -> HttpResponse:

@@ -98,7 +98,7 @@ def entries_for_records(records, *, subject: str, fields: list[tuple[str, str]],
 
 def last_editor(row) -> str:
     """Who saved a row last, and when, for the message that says someone else saved it meanwhile."""
-    last = row.history.select_related("history_user").order_by("-history_date").first()
+    last = row.history.select_related("history_user").order_by("-history_date").first() if row.pk else None
     if last is None or last.history_user is None:
         return "Someone else"
     user = last.history_user
