@@ -448,3 +448,16 @@ def test_the_service_refuses_a_stale_version_and_writes_nothing(cast, outcomes):
         )
     assert not BudgetShare.objects.exists()
     assert BudgetLine.objects.get(pk=line.pk).service == "Housing"
+
+
+def test_chart_tables_separate_thousands_in_pounds_and_scores():
+    from decimal import Decimal
+
+    from wellbeing.templatetags.chart_tags import cell
+
+    assert [cell(140000), cell(Decimal("12345.67")), cell(Decimal("3")), cell("Untagged")] == [
+        "140,000",
+        "12,345.7",
+        "3.0",
+        "Untagged",
+    ]

@@ -9,8 +9,13 @@ register = template.Library()
 
 @register.filter
 def cell(value) -> str:
-    """A chart table's cell: decimals to one place, whole numbers and text as they are."""
-    return f"{value:.1f}" if isinstance(value, Decimal) else str(value)
+    """A chart table's cell: decimals to one place, numbers with thousands separated (140,000),
+    text as it is."""
+    if isinstance(value, Decimal):
+        return f"{value:,.1f}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
 
 
 @register.filter
