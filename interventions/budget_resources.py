@@ -10,35 +10,33 @@ whole tagging: "Fair work (40%); Child poverty (60%)"; an empty cell leaves the 
 
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
-from import_export import resources, widgets
+from import_export import widgets
 from import_export.fields import Field
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from simple_history.utils import bulk_create_with_history
 
 from interventions.resources import (
     SEPARATOR,
-    UNEXPECTED_ROW_PROBLEM,
     ChoiceWidget,
     MoneyWidget,
+    SpreadsheetRowResource,
     TextWidget,
+    _filename,
     _folded,
-    _in_words,
-    _or_list,
     _shown,
+    allowed_value_rows,
+    choice_validation,
+    export_file,
     record_history,
     split_list,
 )
 from interventions.spreadsheets import clean_text
 from wellbeing.budget_forms import percent_text, shares_over_100_message
-from wellbeing.models import BudgetLine, BudgetShare, Place, User, WellbeingOutcome
+from wellbeing.models import BudgetLine, BudgetShare, Place, WellbeingOutcome
 from wellbeing.models.budgets import (
     BUDGET_REFERENCE_PREFIX,
     FINANCIAL_YEAR_MESSAGE,
@@ -113,19 +111,7 @@ class AmountWidget(MoneyWidget):
         return amount
 
 
-@dataclass
-class _Row:
-    number: int
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    changes: list[str] = field(default_factory=list)
-    values: dict = field(default_factory=dict)
-    matched: BudgetLine | None = None
-
-    def error(self, key: str, message: str) -> None:
-        self.errors.setdefault(key, []).append(message)
-
-
-class BudgetLineResource(resources.ModelResource):
+class BudgetLineResource(SpreadsheetRowResource):
     """The budget lines of one place, as rows of the spreadsheet. The same interface as
     InterventionResource (`user`, `expected`, `change_reason`, `on_row`, `row_numbers`,
     `preview_rows`), so interventions/importing.py runs either."""
@@ -151,42 +137,19 @@ class BudgetLineResource(resources.ModelResource):
     )
     shares = Field(column_name=SHARES)
 
+    columns = COLUMNS
+    noun, a_noun = "budget line", "a budget line"
+    match_field, match_words = "service", "service, cost centre and financial year"
+    row_logger = logger
+    unexpected_log = "Unexpected problem importing budget row %s"
+
     class Meta:
         model = BudgetLine
         fields = tuple(name for name, _ in COLUMNS)
         import_order = fields
         export_order = fields
-        import_id_fields = ()  # rows are matched by get_or_init_instance below
-        skip_diff = True
-        report_skipped = True
-        clean_model_instances = True
-        use_transactions = True
-
-    def __init__(
-        self,
-        *,
-        place: Place,
-        user: User | None = None,
-        expected: dict[int, tuple[int | None, int | None]] | None = None,
-        change_reason: str = "Imported from a spreadsheet",
-        on_row: Callable[[int], None] | None = None,
-    ):
-        super().__init__()
-        self.place, self.user, self.expected = place, user, expected
-        self.change_reason, self.on_row = change_reason, on_row
-        self.row_numbers: list[int] = []
-        self.preview_rows: list[dict] = []
-        self.organisations_to_add: set[str] = set()  # the preview's shape; budget lines add none
-        self._loaded = False
-        self._row: _Row | None = None
-        self._seen_pks: dict[int, int] = {}
-        self._seen_new: dict[tuple, int] = {}
 
     # --- What the place has, read once per import ---
-
-    def before_import(self, dataset, **kwargs):
-        if not self._loaded:
-            self._load(lock=not self._is_dry_run(kwargs))
 
     def _load(self, *, lock: bool) -> None:
         lines = BudgetLine.objects.for_place(self.place).prefetch_related(
@@ -204,17 +167,7 @@ class BudgetLineResource(resources.ModelResource):
 
     # --- One row ---
 
-    def import_row(self, row, instance_loader, **kwargs):
-        number = self.row_numbers[kwargs["row_number"] - 1] if self.row_numbers else kwargs["row_number"] + 1
-        self._row = _Row(number=number)
-        row_result = super().import_row(row, instance_loader, **kwargs)
-        self.preview_rows.append(self._preview_row(row, row_result))
-        if self.on_row:
-            self.on_row(number)
-        return row_result
-
     def get_or_init_instance(self, instance_loader, row):
-        state = self._row
         year_text = clean_text(row.get(YEAR))
         year_match = _YEAR.match(year_text)
         year = f"{year_match.group(1)}/{year_match.group(2)}" if year_match else year_text
@@ -223,85 +176,23 @@ class BudgetLineResource(resources.ModelResource):
         reference = clean_text(row.get(REFERENCE))
         matched = None
         if reference:
-            match = _REFERENCE.match(reference.replace(" ", ""))
-            pk = int(match.group(1)) if match else None
+            pk = self._referenced_pk(reference, _REFERENCE, BUDGET_REFERENCE_PREFIX)
             if pk is None:
-                state.error(
-                    "reference",
-                    f"‘{_shown(reference)}’ in {REFERENCE} is not a reference: references look like "
-                    f"{BUDGET_REFERENCE_PREFIX}00042. Leave it empty for a new budget line",
-                )
+                pass  # _referenced_pk said why
             elif pk not in self.lines:
-                state.error(
-                    "reference",
-                    f"‘{_shown(reference)}’ is not the reference of one of {self.place.name}'s budget lines: leave "
-                    f"{REFERENCE} empty to add a new budget line",
-                )
+                self._not_ours(reference)
             else:
                 matched = self.lines[pk]
         elif key:
             candidates = self.by_key.get(key, [])
             if len(candidates) > 1:
-                references = _or_list([self.lines[pk].reference for pk in candidates])
-                state.error(
-                    "reference",
-                    f"{len(candidates)} budget lines have this service, cost centre and financial year ({references}): "
-                    f"put the one you mean in {REFERENCE}",
-                )
+                self._ambiguous([self.lines[pk] for pk in candidates])
             elif candidates:
                 matched = self.lines[candidates[0]]
-        if matched is not None:
-            earlier = self._seen_pks.get(matched.pk)
-            if earlier:
-                state.error(
-                    "reference" if reference else "service",
-                    f"Row {earlier} is also {matched.reference}: a budget line can appear only once in the file",
-                )
-                matched = None
-            else:
-                self._seen_pks[matched.pk] = state.number
-        elif key and not state.errors:
-            earlier = self._seen_new.get(key)
-            if earlier:
-                state.error(
-                    "service",
-                    f"Row {earlier} has the same service, cost centre and financial year: a budget line can appear "
-                    "only once in the file",
-                )
-            else:
-                self._seen_new[key] = state.number
-        self._check_unchanged_since_preview(matched)
-        state.matched = matched
-        if matched is None:
-            return self.init_instance(row), True
-        return matched, False
-
-    def _check_unchanged_since_preview(self, matched: BudgetLine | None) -> None:
-        if self.expected is None:
-            return
-        state = self._row
-        pk, version = self.expected.get(state.number, (None, None))
-        now = (matched.pk, matched.version) if matched else (None, None)
-        if now == (pk, version):
-            return
-        if matched is not None and matched.pk == pk:
-            message = f"Someone changed {matched.reference} after the file was checked"
-        elif matched is not None:
-            message = f"After the file was checked, this row came to match {matched.reference}"
-        else:
-            message = "After the file was checked, the budget line this row matched was changed or removed"
-        state.error(NON_FIELD_ERRORS, f"{message}: check the file again before importing it")
-
-    def init_instance(self, row=None):
-        return BudgetLine(place=self.place)
+        return self._settle_match(row, matched, key, by_reference=bool(reference))
 
     def import_instance(self, instance, row, **kwargs):
-        state = self._row
-        errors = {key: [ValidationError(message) for message in messages] for key, messages in state.errors.items()}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+        errors = self._import_with_errors(instance, row, **kwargs)
         shares, problems = self._parse_shares(clean_text(row.get(SHARES), multiline=True))
         if problems:
             errors["shares"] = [ValidationError(problem) for problem in problems]
@@ -312,12 +203,7 @@ class BudgetLineResource(resources.ModelResource):
         values["description"] = instance.description
         values["shares"] = frozenset((outcome.pk, percent) for outcome, percent in shares.items())
         values["_shares"] = shares
-        state.values = values
-        if state.matched is not None:
-            original = self.originals[state.matched.pk]
-            state.changes = [
-                HEADING_FOR[name] for name, _ in COLUMNS if name in original and original[name] != values[name]
-            ]
+        self._note_changes(values)
 
     def _parse_shares(self, text: str) -> tuple[dict, list[str]]:
         """`Outcome title (40%); Other outcome (60%)` → {outcome: Decimal percent}, [problems]."""
@@ -370,20 +256,6 @@ class BudgetLineResource(resources.ModelResource):
             problems.append(shares_over_100_message(total))  # the budget form's words
         return shares, problems
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        exclude = {*errors, "place", "version"}
-        try:
-            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        state = self._row
-        return not import_validation_errors and state.matched is not None and not state.changes
-
     # --- Writing (commit only), through simple-history as the intervention import does ---
 
     def save_instance(self, instance, is_create, row, **kwargs):
@@ -402,7 +274,7 @@ class BudgetLineResource(resources.ModelResource):
 
     def _save_shares(self, line: BudgetLine, wanted: dict, *, existing: bool) -> None:
         current = {share.outcome_id: share for share in line.shares.all()} if existing else {}
-        added = []
+        added, changed = [], []
         for outcome, percent in wanted.items():
             share = current.pop(outcome.pk, None)
             if share is None:
@@ -411,69 +283,17 @@ class BudgetLineResource(resources.ModelResource):
             if share.percent == percent:
                 continue
             share.percent = percent
-            share._history_user = self.user
-            share._change_reason = self.change_reason
-            share.save()
-        if added:
-            bulk_create_with_history(
-                added, BudgetShare, default_user=self.user, default_change_reason=self.change_reason
-            )
-        for share in current.values():
-            share._history_user = self.user
-            share._change_reason = self.change_reason
-            share.delete()
-
-    def save_m2m(self, instance, row, **kwargs):
-        pass
-
-    def after_import(self, dataset, result, **kwargs):
-        pass  # ModelResource would reset the id sequence; ids here always come from the database
+            changed.append(share)
+        self._write_related(BudgetShare, changed, added, current.values())
 
     # --- The preview ---
 
-    def _preview_row(self, row, row_result) -> dict:
-        state = self._row
-        action = {"new": "new", "update": "changed", "skip": "unchanged"}.get(row_result.import_type, "error")
-        errors = []
-        if row_result.validation_error is not None:
-            errors = self._errors_in_words(row_result.validation_error)
-        if row_result.errors:
-            for error in row_result.errors:
-                logger.error("Unexpected problem importing budget row %s", state.number, exc_info=error.error)
-            errors.append(["", UNEXPECTED_ROW_PROBLEM])
-        if errors:
-            action = "error"
-        matched = state.matched
+    def _preview_title(self, row) -> str:
         title = " ".join(part for part in (clean_text(row.get(SERVICE)), clean_text(row.get(COST_CENTRE))) if part)
         year = clean_text(row.get(YEAR))
-        return {
-            "row": state.number,
-            "action": action,
-            "reference": matched.reference if matched else "",
-            "pk": matched.pk if matched else None,
-            "version": matched.version if matched else None,
-            "title": _shown(f"{title} ({year})" if year else title, 120),
-            "changes": state.changes if action == "changed" else [],
-            "notes": [],
-            "errors": errors,
-        }
-
-    def _errors_in_words(self, error: ValidationError) -> list[list[str]]:
-        order = {name: position for position, (name, _) in enumerate(COLUMNS)}
-        items = []
-        for key, problems in error.error_dict.items():
-            column = HEADING_FOR.get(key, "")
-            for problem in problems:
-                items.append((order.get(key, -1), column, _in_words(column, problem)))
-        return [[column, message] for _, column, message in sorted(items, key=lambda item: item[0])]
+        return f"{title} ({year})" if year else title
 
     # --- Export ---
-
-    def iter_queryset(self, queryset):
-        yield from queryset
-
-    def dehydrate_reference(self, line: BudgetLine) -> str:
-        return line.reference
 
     def dehydrate_shares(self, line: BudgetLine) -> str:
         return SEPARATOR.join(f"{share.outcome.title} ({percent_text(share.percent)}%)" for share in line.shares.all())
@@ -497,10 +317,6 @@ def _key(service: str, cost_centre: str, year: str) -> tuple:
 # --- Export in the import's columns, and the blank template -------------------------------------------------
 
 
-def _filename(place: Place, what: str, file_format: str) -> str:
-    return f"{place.slug}-{what}-{timezone.localdate():%Y-%m-%d}.{file_format}"
-
-
 def budget_lines_for_export(place: Place) -> QuerySet:
     return BudgetLine.objects.for_place(place).prefetch_related(
         Prefetch("shares", queryset=BudgetShare.objects.filter(outcome__place=place).select_related("outcome"))
@@ -513,11 +329,7 @@ def export_budget_lines(place: Place, file_format: str) -> tuple[bytes, str, str
     if file_format not in (CSV, XLSX):
         raise ValueError(f"Unknown export format {file_format!r}")
     rows = [list(row) for row in BudgetLineResource(place=place).export(budget_lines_for_export(place))]
-    if file_format == CSV:
-        content = write_csv(HEADINGS, rows)
-    else:
-        content = write_xlsx([SheetData("Budget lines", HEADINGS, rows, COLUMN_WIDTHS)])
-    return content, CONTENT_TYPES[file_format], _filename(place, "budget-lines", file_format)
+    return export_file(place, "budget-lines", SheetData("Budget lines", HEADINGS, rows, COLUMN_WIDTHS), file_format)
 
 
 @dataclass(frozen=True)
@@ -565,16 +377,8 @@ def import_template(place: Place, file_format: str) -> tuple[bytes, str, str]:
         raise ValueError(f"Unknown template format {file_format!r}")
     values = allowed_values(place)
     lists = [(KIND, values.kinds), (f"Wellbeing outcomes of {place.name}", values.outcomes)]
-    longest = max(len(items) for _, items in lists)
-    allowed_rows = [[items[i] if i < len(items) else None for _, items in lists] for i in range(longest)]
-    validation = DataValidation(
-        type="list",
-        formula1=f"'Allowed values'!$A$2:$A${len(values.kinds) + 1}",
-        allow_blank=True,
-        errorStyle="warning",
-        showErrorMessage=True,
-        error=f"Choose one of the values on the ‘Allowed values’ sheet for {KIND}.",
-    )
+    allowed_rows = allowed_value_rows(lists)
+    validation = choice_validation(KIND, 1, len(values.kinds))
     column = get_column_letter(HEADINGS.index(KIND) + 1)
     validation.add(f"{column}2:{column}10001")
     content = write_xlsx(

@@ -30,7 +30,7 @@ from simple_history.utils import bulk_create_with_history
 from interventions.models import REFERENCE_PREFIX, Contribution, Intervention
 from interventions.spreadsheets import clean_text
 from partnerships.models import Organisation
-from wellbeing.models import CwbPillar, Place, PlaceMembership, User, WellbeingOutcome
+from wellbeing.models import BudgetLine, CwbPillar, Place, PlaceMembership, User, WellbeingOutcome
 from wellbeing.spreadsheets import CONTENT_TYPES, CSV, XLSX, SheetData, write_csv, write_xlsx
 
 logger = logging.getLogger(__name__)
@@ -307,7 +307,7 @@ class _Row:
     changes: list[str] = field(default_factory=list)
     new_organisation_names: list[str] = field(default_factory=list)
     values: dict = field(default_factory=dict)
-    matched: Intervention | None = None
+    matched: Intervention | BudgetLine | None = None
 
     def error(self, key: str, message: str) -> None:
         self.errors.setdefault(key, []).append(message)
@@ -320,7 +320,254 @@ def _organisation_key(organisation: Organisation):
     return organisation.pk
 
 
-class InterventionResource(resources.ModelResource):
+class SpreadsheetRowResource(resources.ModelResource):
+    """What InterventionResource and interventions/budget_resources.py BudgetLineResource share:
+    the same interface (`user`, `expected`, `change_reason`, `on_row`, `row_numbers`,
+    `preview_rows`), so interventions/importing.py runs either, and the same handling of one row
+    (its number, the duplicate-in-file checks, its errors, its preview). A subclass sets its
+    columns and the words for what a row is, and reads the place in `_load`."""
+
+    columns: list[tuple[str, str]] = []  # (field name, column heading), in the spreadsheet's order
+    noun = ""  # "intervention": what one row is
+    a_noun = ""  # "an intervention"
+    match_field = ""  # the field a row is matched on when it has no reference
+    match_words = ""  # "title and lead organisation": what matches a row without a reference
+    not_validated = frozenset({"place", "version"})  # fields full_clean leaves alone
+    row_logger = logger
+    unexpected_log = "Unexpected problem importing row %s"
+
+    class Meta:  # a subclass's Meta adds model, fields, import_order and export_order
+        import_id_fields = ()  # rows are matched by get_or_init_instance below
+        skip_diff = True  # what changed is worked out per column, below
+        report_skipped = True  # unchanged rows are reported, as "unchanged"
+        clean_model_instances = True
+        use_transactions = True
+
+    def __init__(
+        self,
+        *,
+        place: Place,
+        user: User | None = None,
+        expected: dict[int, tuple[int | None, int | None]] | None = None,
+        change_reason: str = "Imported from a spreadsheet",
+        on_row: Callable[[int], None] | None = None,
+    ):
+        super().__init__()
+        self.place, self.user, self.expected = place, user, expected
+        self.change_reason, self.on_row = change_reason, on_row
+        self.row_numbers: list[int] = []  # spreadsheet row number of each dataset row
+        self.preview_rows: list[dict] = []
+        self._loaded = False
+        self._row: _Row | None = None
+        self._seen_pks: dict[int, int] = {}
+        self._seen_new: dict[tuple, int] = {}
+        self.organisations_to_add: set[str] = set()  # names, from rows that will be imported
+
+    def before_import(self, dataset, **kwargs):
+        if not self._loaded:
+            self._load(lock=not self._is_dry_run(kwargs))
+
+    def _load(self, *, lock: bool) -> None:
+        raise NotImplementedError
+
+    # --- One row ---
+
+    def import_row(self, row, instance_loader, **kwargs):
+        number = self.row_numbers[kwargs["row_number"] - 1] if self.row_numbers else kwargs["row_number"] + 1
+        self._row = _Row(number=number)
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        self.preview_rows.append(self._preview_row(row, row_result))
+        if self.on_row:
+            self.on_row(number)
+        return row_result
+
+    def _referenced_pk(self, reference: str, pattern: re.Pattern, prefix: str) -> int | None:
+        """The pk a Reference cell names (INT-00042, 42), or None, the row told so, if it names none."""
+        match = pattern.match(reference.replace(" ", ""))
+        if match is None:
+            self._row.error(
+                "reference",
+                f"‘{_shown(reference)}’ in {REFERENCE} is not a reference: references look like "
+                f"{prefix}00042. Leave it empty for a new {self.noun}",
+            )
+            return None
+        return int(match.group(1))
+
+    def _not_ours(self, reference: str) -> None:
+        self._row.error(
+            "reference",
+            f"‘{_shown(reference)}’ is not the reference of one of {self.place.name}'s {self.noun}s: leave "
+            f"{REFERENCE} empty to add a new {self.noun}",
+        )
+
+    def _ambiguous(self, candidates: list) -> None:
+        references = _or_list([candidate.reference for candidate in candidates])
+        self._row.error(
+            "reference",
+            f"{len(candidates)} {self.noun}s have this {self.match_words} ({references}): put the one you mean in "
+            f"{REFERENCE}",
+        )
+
+    def _settle_match(self, row, matched, key: tuple | None, *, by_reference: bool):
+        """get_or_init_instance's end: a row's match (or its key, for a new one) once in the file,
+        and unchanged since the preview. `key` is None when the row lacks what matches it."""
+        state = self._row
+        if matched is not None:
+            earlier = self._seen_pks.get(matched.pk)
+            if earlier:
+                state.error(
+                    "reference" if by_reference else self.match_field,
+                    f"Row {earlier} is also {matched.reference}: {self.a_noun} can appear only once in the file",
+                )
+                matched = None
+            else:
+                self._seen_pks[matched.pk] = state.number
+        elif key and not state.errors:
+            earlier = self._seen_new.get(key)
+            if earlier:
+                state.error(
+                    self.match_field,
+                    f"Row {earlier} has the same {self.match_words}: {self.a_noun} can appear only once in the file",
+                )
+            else:
+                self._seen_new[key] = state.number
+        self._check_unchanged_since_preview(matched)
+        state.matched = matched
+        if matched is None:
+            return self.init_instance(row), True
+        return matched, False
+
+    def _check_unchanged_since_preview(self, matched) -> None:
+        if self.expected is None:
+            return
+        state = self._row
+        pk, version = self.expected.get(state.number, (None, None))
+        now = (matched.pk, matched.version) if matched else (None, None)
+        if now == (pk, version):
+            return
+        if matched is not None and matched.pk == pk:
+            message = f"Someone changed {matched.reference} after the file was checked"
+        elif matched is not None:
+            message = f"After the file was checked, this row came to match {matched.reference}"
+        else:
+            message = f"After the file was checked, the {self.noun} this row matched was changed or removed"
+        state.error(NON_FIELD_ERRORS, f"{message}: check the file again before importing it")
+
+    def init_instance(self, row=None):
+        return self._meta.model(place=self.place)
+
+    def _import_with_errors(self, instance, row, **kwargs) -> dict:
+        """The library's import of the row's columns into `instance`, and the row's problems so far
+        as column key → [ValidationError], the shape ValidationError.update_error_dict merges into."""
+        errors = {key: [ValidationError(message) for message in messages] for key, messages in self._row.errors.items()}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        return errors
+
+    def _note_changes(self, values: dict) -> None:
+        """The row's comparable values, and the columns in which they differ from its match."""
+        state = self._row
+        state.values = values
+        if state.matched is not None:
+            original = self.originals[state.matched.pk]
+            state.changes = [
+                heading for name, heading in self.columns if name in original and original[name] != values[name]
+            ]
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        # Foreign keys were resolved against this place above; constraints are checked above in
+        # words, and by the database when the rows are written.
+        exclude = {*errors, *self.not_validated}
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        state = self._row
+        return not import_validation_errors and state.matched is not None and not state.changes
+
+    def save_m2m(self, instance, row, **kwargs):
+        pass  # written with the instance, in save_instance
+
+    def after_import(self, dataset, result, **kwargs):
+        pass  # ModelResource would reset the id sequence; ids here always come from the database
+
+    # --- The preview: what happens to each row, in words ---
+
+    def _preview_title(self, row) -> str:
+        raise NotImplementedError
+
+    def _preview_row(self, row, row_result) -> dict:
+        state = self._row
+        action = {"new": "new", "update": "changed", "skip": "unchanged"}.get(row_result.import_type, "error")
+        errors = []
+        if row_result.validation_error is not None:
+            errors = self._errors_in_words(row_result.validation_error)
+        if row_result.errors:
+            for error in row_result.errors:
+                self.row_logger.error(self.unexpected_log, state.number, exc_info=error.error)
+            errors.append(["", UNEXPECTED_ROW_PROBLEM])
+        if errors:
+            action = "error"
+        elif action in ("new", "changed"):
+            self.organisations_to_add.update(state.new_organisation_names)
+        matched = state.matched
+        return {
+            "row": state.number,
+            "action": action,
+            "reference": matched.reference if matched else "",
+            "pk": matched.pk if matched else None,
+            "version": matched.version if matched else None,
+            "title": _shown(self._preview_title(row), 120),
+            "changes": state.changes if action == "changed" else [],
+            "notes": state.notes if action in ("new", "changed") else [],
+            "errors": errors,
+        }
+
+    def _errors_in_words(self, error: ValidationError) -> list[list[str]]:
+        order = {name: position for position, (name, _) in enumerate(self.columns)}
+        heading_for = dict(self.columns)
+        items = []
+        for key, problems in error.error_dict.items():
+            column = heading_for.get(key, "")
+            for problem in problems:
+                items.append((order.get(key, -1), column, _in_words(column, problem)))
+        return [[column, message] for _, column, message in sorted(items, key=lambda item: item[0])]
+
+    # --- Export ---
+
+    def iter_queryset(self, queryset):
+        # One evaluation with its prefetches, whatever the size (the library would page it,
+        # adding queries per 100 rows).
+        yield from queryset
+
+    def dehydrate_reference(self, instance) -> str:
+        return instance.reference
+
+    # --- Writing ---
+
+    def _write_related(self, model, changed: list, added: list, removed) -> None:
+        """Save, add and delete an instance's related rows (contributions, shares), each change in
+        its history by the person importing, for the import's reason."""
+        for related in changed:
+            related._history_user = self.user
+            related._change_reason = self.change_reason
+            related.save()
+        if added:
+            bulk_create_with_history(added, model, default_user=self.user, default_change_reason=self.change_reason)
+        for related in removed:
+            related._history_user = self.user
+            related._change_reason = self.change_reason
+            related.delete()
+
+
+class InterventionResource(SpreadsheetRowResource):
     """The interventions of one place, as rows of the spreadsheet.
 
     `user` is the person importing (history, assessments); `expected` maps a spreadsheet row
@@ -367,45 +614,24 @@ class InterventionResource(resources.ModelResource):
     )
     contributions = Field(column_name=CONTRIBUTIONS)
 
+    columns = COLUMNS
+    noun, a_noun = "intervention", "an intervention"
+    match_field, match_words = "title", "title and lead organisation"
+    not_validated = frozenset({"place", "lead_organisation", "owner", "version"})
+
     class Meta:
         model = Intervention
         fields = tuple(name for name, _ in COLUMNS)
         import_order = fields
         export_order = fields
-        import_id_fields = ()  # rows are matched by get_or_init_instance below
-        skip_diff = True  # what changed is worked out per column, below
-        report_skipped = True  # unchanged rows are reported, as "unchanged"
-        clean_model_instances = True
-        use_transactions = True
 
-    def __init__(
-        self,
-        *,
-        place: Place,
-        user: User | None = None,
-        expected: dict[int, tuple[int | None, int | None]] | None = None,
-        change_reason: str = "Imported from a spreadsheet",
-        on_row: Callable[[int], None] | None = None,
-    ):
-        super().__init__()
-        self.place, self.user, self.expected = place, user, expected
-        self.change_reason, self.on_row = change_reason, on_row
+    def __init__(self, *, place: Place, **kwargs):
+        super().__init__(place=place, **kwargs)
         self.fields["lead_organisation"].widget = OrganisationWidget(self)
         self.fields["owner"].widget = OwnerWidget(self)
-        self.row_numbers: list[int] = []  # spreadsheet row number of each dataset row
-        self.preview_rows: list[dict] = []
-        self._loaded = False
-        self._row: _Row | None = None
-        self._seen_pks: dict[int, int] = {}
-        self._seen_new: dict[tuple, int] = {}
         self.new_organisations: dict[str, Organisation] = {}
-        self.organisations_to_add: set[str] = set()  # names, from rows that will be imported
 
     # --- What the place has, read once per import (a fixed number of queries) ---
-
-    def before_import(self, dataset, **kwargs):
-        if not self._loaded:
-            self._load(lock=not self._is_dry_run(kwargs))
 
     def _load(self, *, lock: bool) -> None:
         place = self.place
@@ -474,15 +700,6 @@ class InterventionResource(resources.ModelResource):
 
     # --- One row ---
 
-    def import_row(self, row, instance_loader, **kwargs):
-        number = self.row_numbers[kwargs["row_number"] - 1] if self.row_numbers else kwargs["row_number"] + 1
-        self._row = _Row(number=number)
-        row_result = super().import_row(row, instance_loader, **kwargs)
-        self.preview_rows.append(self._preview_row(row, row_result))
-        if self.on_row:
-            self.on_row(number)
-        return row_result
-
     def get_or_init_instance(self, instance_loader, row):
         state = self._row
         title = clean_text(row.get(TITLE))
@@ -492,14 +709,9 @@ class InterventionResource(resources.ModelResource):
         reference = clean_text(row.get(REFERENCE))
         matched = None
         if reference:
-            match = _REFERENCE.match(reference.replace(" ", ""))
-            pk = int(match.group(1)) if match else None
+            pk = self._referenced_pk(reference, _REFERENCE, REFERENCE_PREFIX)
             if pk is None:
-                state.error(
-                    "reference",
-                    f"‘{_shown(reference)}’ in {REFERENCE} is not a reference: references look like "
-                    f"{REFERENCE_PREFIX}00042. Leave it empty for a new intervention",
-                )
+                pass  # _referenced_pk said why
             elif pk in self.national_pks:
                 state.error(
                     "reference",
@@ -508,11 +720,7 @@ class InterventionResource(resources.ModelResource):
                     "Remove the row",
                 )
             elif pk not in self.interventions:
-                state.error(
-                    "reference",
-                    f"‘{_shown(reference)}’ is not the reference of one of {self.place.name}'s interventions: leave "
-                    f"{REFERENCE} empty to add a new intervention",
-                )
+                self._not_ours(reference)
             else:
                 matched = self.interventions[pk]
                 others = [other for other in self.by_title_and_lead.get(key, []) if other != pk]
@@ -532,67 +740,14 @@ class InterventionResource(resources.ModelResource):
                     "cannot change it. Remove the row, or give local work its own title",
                 )
             elif len(candidates) > 1:
-                references = _or_list([self.interventions[pk].reference for pk in candidates])
-                state.error(
-                    "reference",
-                    f"{len(candidates)} interventions have this title and lead organisation ({references}): put the "
-                    f"one you mean in {REFERENCE}",
-                )
+                self._ambiguous([self.interventions[pk] for pk in candidates])
             elif candidates:
                 matched = self.interventions[candidates[0]]
-        if matched is not None:
-            earlier = self._seen_pks.get(matched.pk)
-            if earlier:
-                state.error(
-                    "reference" if reference else "title",
-                    f"Row {earlier} is also {matched.reference}: an intervention can appear only once in the file",
-                )
-                matched = None
-            else:
-                self._seen_pks[matched.pk] = state.number
-        elif title and lead_key and not state.errors:
-            earlier = self._seen_new.get(key)
-            if earlier:
-                state.error(
-                    "title",
-                    f"Row {earlier} has the same title and lead organisation: an intervention can appear only once "
-                    "in the file",
-                )
-            else:
-                self._seen_new[key] = state.number
-        self._check_unchanged_since_preview(matched)
-        state.matched = matched
-        if matched is None:
-            return self.init_instance(row), True
-        return matched, False
-
-    def _check_unchanged_since_preview(self, matched: Intervention | None) -> None:
-        if self.expected is None:
-            return
-        state = self._row
-        pk, version = self.expected.get(state.number, (None, None))
-        now = (matched.pk, matched.version) if matched else (None, None)
-        if now == (pk, version):
-            return
-        if matched is not None and matched.pk == pk:
-            message = f"Someone changed {matched.reference} after the file was checked"
-        elif matched is not None:
-            message = f"After the file was checked, this row came to match {matched.reference}"
-        else:
-            message = "After the file was checked, the intervention this row matched was changed or removed"
-        state.error(NON_FIELD_ERRORS, f"{message}: check the file again before importing it")
-
-    def init_instance(self, row=None):
-        return Intervention(place=self.place)
+        return self._settle_match(row, matched, key if title and lead_key else None, by_reference=bool(reference))
 
     def import_instance(self, instance, row, **kwargs):
         state = self._row
-        # column key → [ValidationError], the shape ValidationError.update_error_dict merges into
-        errors = {key: [ValidationError(message) for message in messages] for key, messages in state.errors.items()}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+        errors = self._import_with_errors(instance, row, **kwargs)
         values = self._parse_lists(row, errors)
         if "start_date" not in errors and "end_date" not in errors:
             start, end = instance.start_date, instance.end_date
@@ -616,7 +771,6 @@ class InterventionResource(resources.ModelResource):
         values["funding_source"] = instance.funding_source
         values["description"] = instance.description
         values["evidence_links"] = tuple(instance.evidence_link_list)
-        state.values = values
         for organisation in [instance.lead_organisation, *values["_partner_objects"]]:
             if (
                 getattr(organisation, "added_by_import", False)
@@ -624,11 +778,7 @@ class InterventionResource(resources.ModelResource):
             ):
                 state.new_organisation_names.append(organisation.name)
                 state.notes.append(f"will add organisation ‘{organisation.name}’")
-        if state.matched is not None:
-            original = self.originals[state.matched.pk]
-            state.changes = [
-                HEADING_FOR[name] for name, _ in COLUMNS if name in original and original[name] != values[name]
-            ]
+        self._note_changes(values)
 
     def _parse_lists(self, row, errors: dict) -> dict:
         """Partner organisations, CWB pillars and contributions: several values in one cell."""
@@ -710,22 +860,6 @@ class InterventionResource(resources.ModelResource):
             contributions[outcome] = (chosen["strength"], chosen["effectiveness"], chosen["basis"])
         return contributions, problems
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        # Foreign keys were resolved against this place above; constraints are checked above in
-        # words, and by the database when the rows are written.
-        exclude = {*errors, "place", "lead_organisation", "owner", "version"}
-        try:
-            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        state = self._row
-        return not import_validation_errors and state.matched is not None and not state.changes
-
     # --- Writing (commit only: a dry run writes nothing) ---
 
     def save_instance(self, instance, is_create, row, **kwargs):
@@ -770,7 +904,7 @@ class InterventionResource(resources.ModelResource):
         changed effectiveness or basis is a new assessment, by the person importing, today."""
         today = timezone.localdate()
         current = {c.outcome_id: c for c in instance.contributions.all()} if existing else {}
-        added = []
+        added, changed = [], []
         for outcome, (strength, effectiveness, basis) in wanted.items():
             contribution = current.pop(outcome.pk, None)
             if contribution is None:
@@ -789,71 +923,15 @@ class InterventionResource(resources.ModelResource):
             if (contribution.effectiveness, contribution.basis) != (effectiveness, basis):
                 contribution.assessed_by, contribution.assessed_on = self.user, today
             contribution.strength, contribution.effectiveness, contribution.basis = strength, effectiveness, basis
-            contribution._history_user = self.user
-            contribution._change_reason = self.change_reason
-            contribution.save()
-        if added:
-            bulk_create_with_history(
-                added, Contribution, default_user=self.user, default_change_reason=self.change_reason
-            )
-        for contribution in current.values():
-            contribution._history_user = self.user
-            contribution._change_reason = self.change_reason
-            contribution.delete()
-
-    def save_m2m(self, instance, row, **kwargs):
-        pass  # written with the instance, above
-
-    def after_import(self, dataset, result, **kwargs):
-        pass  # ModelResource would reset the id sequence; ids here always come from the database
+            changed.append(contribution)
+        self._write_related(Contribution, changed, added, current.values())
 
     # --- The preview: what happens to each row, in words ---
 
-    def _preview_row(self, row, row_result) -> dict:
-        state = self._row
-        action = {"new": "new", "update": "changed", "skip": "unchanged"}.get(row_result.import_type, "error")
-        errors = []
-        if row_result.validation_error is not None:
-            errors = self._errors_in_words(row_result.validation_error)
-        if row_result.errors:
-            for error in row_result.errors:
-                logger.error("Unexpected problem importing row %s", state.number, exc_info=error.error)
-            errors.append(["", UNEXPECTED_ROW_PROBLEM])
-        if errors:
-            action = "error"
-        elif action in ("new", "changed"):
-            self.organisations_to_add.update(state.new_organisation_names)
-        matched = state.matched
-        return {
-            "row": state.number,
-            "action": action,
-            "reference": matched.reference if matched else "",
-            "pk": matched.pk if matched else None,
-            "version": matched.version if matched else None,
-            "title": _shown(clean_text(row.get(TITLE)), 120),
-            "changes": state.changes if action == "changed" else [],
-            "notes": state.notes if action in ("new", "changed") else [],
-            "errors": errors,
-        }
-
-    def _errors_in_words(self, error: ValidationError) -> list[list[str]]:
-        order = {name: position for position, (name, _) in enumerate(COLUMNS)}
-        items = []
-        for key, problems in error.error_dict.items():
-            column = HEADING_FOR.get(key, "")
-            for problem in problems:
-                items.append((order.get(key, -1), column, _in_words(column, problem)))
-        return [[column, message] for _, column, message in sorted(items, key=lambda item: item[0])]
+    def _preview_title(self, row) -> str:
+        return clean_text(row.get(TITLE))
 
     # --- Export ---
-
-    def iter_queryset(self, queryset):
-        # One evaluation with its prefetches, whatever the size (the library would page it,
-        # adding queries per 100 rows).
-        yield from queryset
-
-    def dehydrate_reference(self, intervention: Intervention) -> str:
-        return intervention.reference
 
     def dehydrate_partners(self, intervention: Intervention) -> str:
         return SEPARATOR.join(sorted((o.name for o in intervention.partners.all()), key=str.casefold))
@@ -967,6 +1045,33 @@ def _filename(place: Place, what: str, file_format: str) -> str:
     return f"{place.slug}-{what}-{timezone.localdate():%Y-%m-%d}.{file_format}"
 
 
+def export_file(place: Place, what: str, sheet: SheetData, file_format: str) -> tuple[bytes, str, str]:
+    """An export's one sheet as CSV or XLSX: (content, content type, file name)."""
+    content = write_csv(sheet.headers, sheet.rows) if file_format == CSV else write_xlsx([sheet])
+    return content, CONTENT_TYPES[file_format], _filename(place, what, file_format)
+
+
+def allowed_value_rows(lists: list[tuple[str, list[str]]]) -> list[list[str | None]]:
+    """The ‘Allowed values’ sheet's rows: one column per (heading, values), blank below the shorter."""
+    longest = max(len(items) for _, items in lists)
+    return [[items[i] if i < len(items) else None for _, items in lists] for i in range(longest)]
+
+
+def choice_validation(heading: str, position: int, count: int) -> DataValidation:
+    """A drop-down on the column `heading` of the import's first sheet, offering the `count` values
+    of column `position` (from 1) of the ‘Allowed values’ sheet."""
+    letter = get_column_letter(position)
+    validation = DataValidation(
+        type="list",
+        formula1=f"'Allowed values'!${letter}$2:${letter}${count + 1}",
+        allow_blank=True,
+        errorStyle="warning",
+        showErrorMessage=True,
+        error=f"Choose one of the values on the ‘Allowed values’ sheet for {heading}.",
+    )
+    return validation
+
+
 def export_interventions(queryset: QuerySet, place: Place, file_format: str) -> tuple[bytes, str, str]:
     """The interventions as the import spreadsheet (CSV UTF-8 with a byte order mark, or XLSX),
     every formula-like cell escaped: (content, content type, file name)."""
@@ -974,11 +1079,7 @@ def export_interventions(queryset: QuerySet, place: Place, file_format: str) -> 
         raise ValueError(f"Unknown export format {file_format!r}")
     dataset = InterventionResource(place=place).export(interventions_for_export(queryset, place))
     rows = [list(row) for row in dataset]
-    if file_format == CSV:
-        content = write_csv(HEADINGS, rows)
-    else:
-        content = write_xlsx([SheetData("Interventions", HEADINGS, rows, COLUMN_WIDTHS)])
-    return content, CONTENT_TYPES[file_format], _filename(place, "interventions", file_format)
+    return export_file(place, "interventions", SheetData("Interventions", HEADINGS, rows, COLUMN_WIDTHS), file_format)
 
 
 @dataclass(frozen=True)
@@ -1058,19 +1159,10 @@ def import_template(place: Place, file_format: str) -> tuple[bytes, str, str]:
         (f"Wellbeing outcomes of {place.name}", values.outcomes),
         (PILLARS, values.pillars),
     ]
-    longest = max(len(items) for _, items in lists)
-    allowed_rows = [[items[i] if i < len(items) else None for _, items in lists] for i in range(longest)]
+    allowed_rows = allowed_value_rows(lists)
     validations = []
     for position, (heading, items) in enumerate(lists[:3], start=1):
-        letter = get_column_letter(position)
-        validation = DataValidation(
-            type="list",
-            formula1=f"'Allowed values'!${letter}$2:${letter}${len(items) + 1}",
-            allow_blank=True,
-            errorStyle="warning",
-            showErrorMessage=True,
-            error=f"Choose one of the values on the ‘Allowed values’ sheet for {heading}.",
-        )
+        validation = choice_validation(heading, position, len(items))
         column = get_column_letter(HEADINGS.index(heading) + 1)
         validation.add(f"{column}2:{column}10001")
         validations.append(validation)
