@@ -24,6 +24,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("wellbeing.urls")),
+    path("", include("partnerships.urls")),
     path("", include("interventions.urls")),
     path("admin/", admin.site.urls),
 ]

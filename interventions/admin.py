@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from interventions.models import Contribution, GapReport, ImportJob, Intervention
+from interventions.models import Contribution, GapReport, GroupAssignment, ImportJob, Intervention
 
 
 class ContributionInline(admin.TabularInline):
@@ -45,3 +45,10 @@ class GapReportAdmin(admin.ModelAdmin):
     list_filter = ["status", "file_format"]
     exclude = ["content"]
     readonly_fields = ["place", "requested_by", "file_format", "query", "status", "progress", "error", "finished_at"]
+
+
+@admin.register(GroupAssignment)
+class GroupAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["intervention", "group", "assigned_by", "assigned_at"]
+    list_filter = ["group__partnership__place"]
+    raw_id_fields = ["intervention", "group", "assigned_by"]

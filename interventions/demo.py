@@ -59,7 +59,8 @@ Status = Intervention.Status
 Strength = Contribution.Strength
 Effectiveness = Contribution.Effectiveness
 Basis = Contribution.Basis
-OrgKind = Organisation.Kind
+Sector = Organisation.Sector
+Size = Organisation.SizeBand
 
 
 class DemoSeedError(Exception):
@@ -72,7 +73,9 @@ class DemoSeedError(Exception):
 @dataclass(frozen=True)
 class DemoOrganisation:
     name: str
-    kind: str
+    sector: str
+    anchor: bool = False  # an anchor institution of the place (illustrative for the fictional ones)
+    size: str = Size.UNKNOWN
     national: bool = False  # a national body: place empty, shared read-only with every place
 
 
@@ -102,29 +105,29 @@ DTAS = "Development Trusts Association Scotland"
 DEMO_ORGANISATIONS: list[DemoOrganisation] = [
     # Local: public bodies and housing associations that do operate in Clackmannanshire (the
     # health and social care partnership is shared with Stirling); their roles here are illustrative.
-    DemoOrganisation(COUNCIL, OrgKind.COUNCIL),
-    DemoOrganisation(STIRLING_COUNCIL, OrgKind.COUNCIL),
-    DemoOrganisation(COLLEGE, OrgKind.COLLEGE),
-    DemoOrganisation(UNIVERSITY, OrgKind.COLLEGE),
-    DemoOrganisation(NHS, OrgKind.HEALTH),
-    DemoOrganisation(HSCP, OrgKind.HEALTH),
-    DemoOrganisation(OCHIL_VIEW, OrgKind.HOUSING),
-    DemoOrganisation(PARAGON, OrgKind.HOUSING),
-    DemoOrganisation(KINGDOM, OrgKind.HOUSING),
-    DemoOrganisation(TSI, OrgKind.THIRD_SECTOR),
-    DemoOrganisation(CREDIT_UNION, OrgKind.OTHER),
-    DemoOrganisation(EMPLOYER_ENGINEERING, OrgKind.EMPLOYER),
-    DemoOrganisation(EMPLOYER_FOODS, OrgKind.EMPLOYER),
-    DemoOrganisation(EMPLOYER_CARE, OrgKind.EMPLOYER),
+    DemoOrganisation(COUNCIL, Sector.PUBLIC, anchor=True, size=Size.LARGE),
+    DemoOrganisation(STIRLING_COUNCIL, Sector.PUBLIC, size=Size.LARGE),
+    DemoOrganisation(COLLEGE, Sector.EDUCATION, anchor=True, size=Size.LARGE),
+    DemoOrganisation(UNIVERSITY, Sector.EDUCATION, anchor=True, size=Size.LARGE),
+    DemoOrganisation(NHS, Sector.HEALTH, anchor=True, size=Size.LARGE),
+    DemoOrganisation(HSCP, Sector.HEALTH, anchor=True, size=Size.LARGE),
+    DemoOrganisation(OCHIL_VIEW, Sector.HOUSING, anchor=True, size=Size.MEDIUM),
+    DemoOrganisation(PARAGON, Sector.HOUSING, anchor=True, size=Size.MEDIUM),
+    DemoOrganisation(KINGDOM, Sector.HOUSING, size=Size.MEDIUM),
+    DemoOrganisation(TSI, Sector.THIRD_SECTOR, anchor=True, size=Size.SMALL),
+    DemoOrganisation(CREDIT_UNION, Sector.COMMUNITY, anchor=True, size=Size.SMALL),
+    DemoOrganisation(EMPLOYER_ENGINEERING, Sector.PRIVATE, anchor=True, size=Size.LARGE),
+    DemoOrganisation(EMPLOYER_FOODS, Sector.PRIVATE, size=Size.MEDIUM),
+    DemoOrganisation(EMPLOYER_CARE, Sector.PRIVATE, size=Size.SMALL),
     # National bodies, shared by every place.
-    DemoOrganisation(SCOTTISH_GOVERNMENT, OrgKind.NATIONAL_BODY, national=True),
-    DemoOrganisation(SDS, OrgKind.NATIONAL_BODY, national=True),
-    DemoOrganisation(SCOTTISH_ENTERPRISE, OrgKind.NATIONAL_BODY, national=True),
-    DemoOrganisation(SFT, OrgKind.NATIONAL_BODY, national=True),
-    DemoOrganisation(SOCIAL_SECURITY, OrgKind.NATIONAL_BODY, national=True),
-    DemoOrganisation(WARMWORKS, OrgKind.OTHER, national=True),
-    DemoOrganisation(LIVING_WAGE_SCOTLAND, OrgKind.THIRD_SECTOR, national=True),
-    DemoOrganisation(DTAS, OrgKind.THIRD_SECTOR, national=True),
+    DemoOrganisation(SCOTTISH_GOVERNMENT, Sector.PUBLIC, national=True),
+    DemoOrganisation(SDS, Sector.PUBLIC, national=True),
+    DemoOrganisation(SCOTTISH_ENTERPRISE, Sector.PUBLIC, national=True),
+    DemoOrganisation(SFT, Sector.PUBLIC, national=True),
+    DemoOrganisation(SOCIAL_SECURITY, Sector.PUBLIC, national=True),
+    DemoOrganisation(WARMWORKS, Sector.PRIVATE, national=True),
+    DemoOrganisation(LIVING_WAGE_SCOTLAND, Sector.THIRD_SECTOR, national=True),
+    DemoOrganisation(DTAS, Sector.THIRD_SECTOR, national=True),
 ]
 
 # --- Interventions ----------------------------------------------------------------------------------
@@ -1775,9 +1778,10 @@ def _seed_organisations(place: Place) -> dict[str, Organisation]:
             if owner_place
             else Organisation.objects.filter(place__isnull=True, name__iexact=spec.name).order_by("pk").first()
         )
+        fields = {"name": spec.name, "sector": spec.sector, "is_anchor": spec.anchor, "size_band": spec.size}
         if organisation is None:
-            organisation = Organisation.objects.create(place=owner_place, name=spec.name, kind=spec.kind)
-        elif _assign(organisation, {"name": spec.name, "kind": spec.kind}):
+            organisation = Organisation.objects.create(place=owner_place, **fields)
+        elif _assign(organisation, fields):
             organisation.save()
         seeded[spec.name] = organisation
     return seeded

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from partnerships.models import Organisation
+from partnerships.models import DeliveryGroup, Organisation
 from wellbeing.concurrency import Versioned
 from wellbeing.freshness import stale_before
 from wellbeing.models import CwbPillar, Place, WellbeingOutcome
@@ -205,6 +205,42 @@ class Contribution(Versioned):
             raise ValidationError(
                 {"outcome": "Choose one of the wellbeing outcomes of the place this intervention belongs to."}
             )
+
+
+class GroupAssignmentQuerySet(models.QuerySet):
+    def for_place(self, place: Place):
+        return self.filter(group__partnership__place=place)
+
+
+class GroupAssignment(models.Model):
+    """An intervention carried by a delivery group. It lives here, not in partnerships, because
+    partnerships never knows about interventions (DESIGN.md). An intervention may sit in several
+    groups (a national programme can serve two groups' outcomes); a shared national intervention
+    is assigned per place, by that place's groups. History records each assignment and removal."""
+
+    group = models.ForeignKey(DeliveryGroup, on_delete=models.CASCADE, related_name="assignments")
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="group_assignments")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="group_assignments"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    objects = GroupAssignmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "intervention__title"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "intervention"], name="one_assignment_per_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intervention} in {self.group}"
+
+    def clean(self) -> None:
+        group, intervention = getattr(self, "group", None), getattr(self, "intervention", None)
+        if group and intervention and intervention.place_id not in (None, group.partnership.place_id):
+            raise ValidationError({"intervention": "Choose an intervention of the place this group belongs to."})
 
 
 class ImportJob(models.Model):

@@ -693,7 +693,7 @@ class InterventionResource(SpreadsheetRowResource):
         key = _folded(name)
         found = self.organisations.get(key) or self.new_organisations.get(key)
         if found is None:
-            found = Organisation(place=self.place, name=" ".join(name.split())[:200], kind=Organisation.Kind.OTHER)
+            found = Organisation(place=self.place, name=" ".join(name.split())[:200], sector=Organisation.Sector.OTHER)
             found.added_by_import = True
             self.new_organisations[key] = found
         return found

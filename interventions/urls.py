@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interventions import gap_views, import_views, report_views, views
+from interventions import gap_views, group_urls, import_views, organisation_urls, report_views, views
 
 app_name = "interventions"
 
@@ -77,4 +77,8 @@ urlpatterns = [
         report_views.gap_report_download,
         name="gap_report_download",
     ),
+    # Pages that bring partnerships and interventions together: a delivery group's dashboard and
+    # assignments (interventions/group_urls.py), an organisation's page (interventions/organisation_urls.py)
+    *group_urls.urlpatterns,
+    *organisation_urls.urlpatterns,
 ]

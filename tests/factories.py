@@ -4,8 +4,16 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from interventions.models import Contribution, Intervention
-from partnerships.models import Organisation
+from interventions.models import Contribution, GroupAssignment, Intervention
+from partnerships.models import (
+    Charter,
+    CharterCommitment,
+    DeliveryGroup,
+    Membership,
+    Organisation,
+    Partnership,
+    Signatory,
+)
 from wellbeing.models import (
     DecisionAssessment,
     OutcomeEffect,
@@ -70,7 +78,7 @@ class OrganisationFactory(DjangoModelFactory):
 
     place = factory.SubFactory(PlaceFactory)
     name = factory.Sequence(lambda n: f"Organisation {n}")
-    kind = Organisation.Kind.OTHER
+    sector = Organisation.Sector.OTHER
 
 
 class InterventionFactory(DjangoModelFactory):
@@ -193,3 +201,86 @@ class BudgetShareFactory(DjangoModelFactory):
     line = factory.SubFactory(BudgetLineFactory)
     outcome = factory.SubFactory(WellbeingOutcomeFactory, place=factory.SelfAttribute("..line.place"))
     percent = 50
+
+
+class PartnershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    place = factory.SubFactory(PlaceFactory)
+    name = factory.Sequence(lambda n: f"Anchor partnership {n}")
+    kind = Partnership.Kind.ANCHOR
+    purpose = factory.Faker("sentence")
+
+
+class PartnershipMembershipFactory(DjangoModelFactory):
+    """An organisation's seat on a partnership (not a person's place membership: MembershipFactory)."""
+
+    class Meta:
+        model = Membership
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory, place=factory.SelfAttribute("..partnership.place"))
+    representative = factory.Faker("name")
+    role = Membership.Role.MEMBER
+
+
+class DeliveryGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = DeliveryGroup
+        skip_postgeneration_save = True
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Delivery group {n}")
+    remit = factory.Faker("sentence")
+
+    @factory.post_generation
+    def outcomes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.outcomes.set(extracted)
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.set(extracted)
+
+
+class GroupAssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = GroupAssignment
+
+    group = factory.SubFactory(DeliveryGroupFactory)
+    intervention = factory.SubFactory(InterventionFactory, place=factory.SelfAttribute("..group.partnership.place"))
+
+
+class CharterFactory(DjangoModelFactory):
+    class Meta:
+        model = Charter
+
+    place = factory.SubFactory(PlaceFactory)
+    name = factory.Sequence(lambda n: f"Good Employment Charter {n}")
+    description = factory.Faker("sentence")
+
+
+class CharterCommitmentFactory(DjangoModelFactory):
+    class Meta:
+        model = CharterCommitment
+
+    charter = factory.SubFactory(CharterFactory)
+    title = factory.Sequence(lambda n: f"Commitment {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class SignatoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Signatory
+        skip_postgeneration_save = True
+
+    charter = factory.SubFactory(CharterFactory)
+    organisation = factory.SubFactory(OrganisationFactory, place=factory.SelfAttribute("..charter.place"))
+    signed_on = factory.Faker("date_between", start_date="-3y", end_date="today")
+
+    @factory.post_generation
+    def commitments_met(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.commitments_met.set(extracted)

@@ -16,14 +16,22 @@ import pytest
 from django.test import Client
 
 from interventions.models import GapReport, ImportJob, Intervention
+from partnerships.models import Charter, DeliveryGroup, Organisation, Partnership
 from tests.factories import (
     BudgetLineFactory,
     BudgetShareFactory,
+    CharterCommitmentFactory,
+    CharterFactory,
     ContributionFactory,
     DecisionAssessmentFactory,
+    DeliveryGroupFactory,
     InterventionFactory,
     LocalIndicatorFactory,
+    OrganisationFactory,
     OutcomeEffectFactory,
+    PartnershipFactory,
+    PartnershipMembershipFactory,
+    SignatoryFactory,
     StrategicOutcomeFactory,
     StrategicPlanFactory,
 )
@@ -44,6 +52,10 @@ EXPECTED_ROLES = {
     "decision.decide": {Role.PLACE_ADMIN},
     "budget.edit": {Role.OFFICER, Role.PLACE_ADMIN},
     "indicator.edit": {Role.OFFICER, Role.PLACE_ADMIN},
+    "organisation.edit": {Role.OFFICER, Role.PARTNERSHIP_LEAD, Role.PLACE_ADMIN},
+    "partnership.edit": {Role.PARTNERSHIP_LEAD, Role.PLACE_ADMIN},
+    "group.assign": {Role.PARTNERSHIP_LEAD, Role.PLACE_ADMIN},
+    "charter.edit": {Role.PARTNERSHIP_LEAD, Role.PLACE_ADMIN},
 }
 STRICT_CSP = {"script-src": "'self'", "style-src": "'self'", "frame-ancestors": "'none'", "object-src": "'none'"}
 
@@ -149,6 +161,56 @@ def _budget_line_of(place_cast) -> str:
     return str(line.pk)
 
 
+def _organisation_of(place_cast) -> str:
+    """One of the place's own organisations (never a national body, which every place shares)."""
+    organisation = Organisation.objects.filter(place=place_cast.place).order_by("pk").first()
+    return str((organisation or OrganisationFactory(place=place_cast.place)).pk)
+
+
+def _partnership(place_cast) -> Partnership:
+    """The place's first partnership, with one member organisation."""
+    partnership = Partnership.objects.filter(place=place_cast.place).order_by("pk").first()
+    if partnership is None:
+        partnership = PartnershipFactory(place=place_cast.place)
+        PartnershipMembershipFactory(partnership=partnership)
+    return partnership
+
+
+def _partnership_of(place_cast) -> str:
+    return str(_partnership(place_cast).pk)
+
+
+def _membership_of(place_cast) -> str:
+    return str(_partnership(place_cast).memberships.order_by("pk").first().pk)
+
+
+def _group_of(place_cast) -> str:
+    """A delivery group of the place's first partnership, focused on the place's first outcome."""
+    group = DeliveryGroup.objects.filter(partnership__place=place_cast.place).order_by("pk").first()
+    if group is None:
+        outcome = WellbeingOutcome.objects.filter(place=place_cast.place).order_by("pk").first()
+        group = DeliveryGroupFactory(partnership=_partnership(place_cast), outcomes=[outcome])
+    return str(group.pk)
+
+
+def _charter(place_cast) -> Charter:
+    """The place's first charter, with a commitment and a signatory that meets it."""
+    charter = Charter.objects.filter(place=place_cast.place).order_by("pk").first()
+    if charter is None:
+        charter = CharterFactory(place=place_cast.place)
+        commitment = CharterCommitmentFactory(charter=charter)
+        SignatoryFactory(charter=charter, commitments_met=[commitment])
+    return charter
+
+
+def _charter_of(place_cast) -> str:
+    return str(_charter(place_cast).pk)
+
+
+def _signatory_of(place_cast) -> str:
+    return str(_charter(place_cast).signatories.order_by("pk").first().pk)
+
+
 # parameter → function(place_cast) giving the URL value of an object of that place.
 OBJECT_PROVIDERS: dict = {
     "outcome_pk": _outcome_of,
@@ -162,6 +224,12 @@ OBJECT_PROVIDERS: dict = {
     "decision_pk": _decision_of,
     "line_pk": _budget_line_of,
     "indicator_pk": _indicator_of,
+    "organisation_pk": _organisation_of,
+    "partnership_pk": _partnership_of,
+    "membership_pk": _membership_of,
+    "group_pk": _group_of,
+    "charter_pk": _charter_of,
+    "signatory_pk": _signatory_of,
 }
 # Objects that belong to one person (a gap report): their provider also takes the owner, and each
 # member visiting asks for their own; another member's is 404 (tests/test_gap_reports.py).

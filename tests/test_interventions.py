@@ -277,7 +277,7 @@ def test_deleting_a_link_is_recorded(client, cast, outcomes):
 
 @pytest.fixture
 def national(cast):
-    scotgov = OrganisationFactory(place=None, name="Scottish Government", kind="national_body")
+    scotgov = OrganisationFactory(place=None, name="Scottish Government", sector="public")
     return InterventionFactory(place=None, level="national", title="Scottish Child Payment", lead_organisation=scotgov)
 
 

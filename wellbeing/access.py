@@ -61,6 +61,22 @@ PERMISSIONS: dict[str, Permission] = {
     "indicator.edit": Permission(
         frozenset({Role.OFFICER, Role.PLACE_ADMIN}), "add or change local indicators and their observations"
     ),
+    # Partnerships (toolkit Stage 5, action 4). Officers keep the organisations directory (they name
+    # lead organisations on interventions); partnership leads run partnerships, their delivery
+    # groups and charters, and assign interventions to groups. Officers see groups but cannot assign.
+    "organisation.edit": Permission(
+        frozenset({Role.OFFICER, Role.PARTNERSHIP_LEAD, Role.PLACE_ADMIN}), "add or change organisations"
+    ),
+    "partnership.edit": Permission(
+        frozenset({Role.PARTNERSHIP_LEAD, Role.PLACE_ADMIN}),
+        "add or change partnerships, their members and their delivery groups",
+    ),
+    "group.assign": Permission(
+        frozenset({Role.PARTNERSHIP_LEAD, Role.PLACE_ADMIN}), "assign interventions to delivery groups"
+    ),
+    "charter.edit": Permission(
+        frozenset({Role.PARTNERSHIP_LEAD, Role.PLACE_ADMIN}), "add or change charters and their signatories"
+    ),
 }
 
 
