@@ -16,3 +16,11 @@ def test_the_current_page_is_marked_as_the_page_and_its_section_as_current(clien
     page = client.get("/places/place-a/members/").content.decode()
     assert 'href="/places/place-a/members/" aria-current="page"' in page
     assert 'href="/places/place-a/" aria-current' not in page
+
+
+def test_the_organisations_directory_and_charters_are_marked_as_inside_partnerships(client, cast):
+    client.force_login(cast.a.viewer)
+    for path in ("/places/place-a/organisations/", "/places/place-a/charters/"):
+        page = client.get(path).content.decode()
+        assert 'href="/places/place-a/partnerships/" aria-current="true"' in page, path
+        assert 'href="/places/place-a/interventions/" aria-current' not in page, path

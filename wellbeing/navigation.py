@@ -23,8 +23,12 @@ PLACE_SECTIONS: list[tuple[str, str, str]] = [
     ("People and roles", "wellbeing:place_members", "place.view_members"),
 ]
 
-PENDING_SECTIONS = {
-    "partnerships:partnership_list",  # the partnerships issue
+PENDING_SECTIONS: set[str] = set()
+
+# Pages that sit outside a section's own address but belong to it (by their path under the place):
+# the organisations directory, charters and delivery group dashboards are part of "Partnerships".
+SECTION_ALSO_COVERS: dict[str, tuple[str, ...]] = {
+    "partnerships:partnership_list": ("organisations/", "charters/", "groups/"),
 }
 
 
@@ -37,13 +41,15 @@ class NavItem:
 
 def place_sections(*, place_slug: str, current_path: str, can: Callable[[str], bool]) -> list[NavItem]:
     items = []
+    place_root = reverse("wellbeing:place_overview", kwargs={"place_slug": place_slug})
     for label, url_name, permission in PLACE_SECTIONS:
         if url_name in PENDING_SECTIONS or not can(permission):
             continue
         href = reverse(url_name, kwargs={"place_slug": place_slug})
+        covered = [href, *(place_root + segment for segment in SECTION_ALSO_COVERS.get(url_name, ()))]
         if current_path == href:
             aria_current = "page"
-        elif url_name != "wellbeing:place_overview" and current_path.startswith(href):
+        elif url_name != "wellbeing:place_overview" and current_path.startswith(tuple(covered)):
             aria_current = "true"
         else:
             aria_current = ""
