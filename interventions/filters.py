@@ -10,13 +10,25 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 
-from interventions.models import REFERENCE_PREFIX, Contribution, Intervention
-from partnerships.models import Organisation
+from interventions.models import REFERENCE_PREFIX, Contribution, GroupAssignment, Intervention
+from partnerships.models import DeliveryGroup, Organisation
 from wellbeing.freshness import stale_before
 from wellbeing.layout import Field
 from wellbeing.models import CwbPillar, Place, WellbeingOutcome
 
 REFERENCE_PATTERN = re.compile(rf"^\s*{REFERENCE_PREFIX}0*(\d+)\s*$", re.IGNORECASE)
+# The delivery group filter's extra choice: interventions no delivery group of the place carries.
+NO_GROUP = "none"
+NO_GROUP_LABEL = "Not in any delivery group"
+
+
+def group_label(group: DeliveryGroup) -> str:
+    """A group by name and partnership: two partnerships may each have a group of the same name."""
+    return f"{group.name} ({group.partnership.name})"
+
+
+def _label_groups(form: forms.Form) -> None:
+    form.fields["group"].label_from_instance = group_label
 
 
 class RegisterFilterForm(forms.Form):
@@ -26,6 +38,7 @@ class RegisterFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # OrderingFilter's own widget class is not one crispy-forms-gds knows to style.
         self.fields["sort"].widget.attrs["class"] = "govuk-select"
+        _label_groups(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # a GET form: no token in the shared URL
@@ -37,6 +50,7 @@ class RegisterFilterForm(forms.Form):
             Field.checkboxes("level", small=True),
             Field.checkboxes("status", small=True),
             Field.select("lead"),
+            Field.select("group"),
             Field.select("outcome"),
             Field.select("pillar"),
             Field.select("effectiveness"),
@@ -47,7 +61,7 @@ class RegisterFilterForm(forms.Form):
 
 class _InterventionFacets(django_filters.FilterSet):
     """What the register and the gap analysis both filter on: kind, level, status, lead
-    organisation and CWB pillar, each list the place's own."""
+    organisation, delivery group and CWB pillar, each list the place's own."""
 
     kind = django_filters.MultipleChoiceFilter(choices=Intervention.Kind.choices, widget=forms.CheckboxSelectMultiple)
     level = django_filters.MultipleChoiceFilter(choices=Intervention.Level.choices, widget=forms.CheckboxSelectMultiple)
@@ -60,14 +74,34 @@ class _InterventionFacets(django_filters.FilterSet):
     pillar = django_filters.ModelChoiceFilter(
         field_name="cwb_pillars", queryset=CwbPillar.objects.all(), label="CWB pillar", to_field_name="code"
     )
+    # An intervention is in a group when a GroupAssignment links them. A shared national
+    # intervention is assigned per place, so only this place's groups count.
+    group = django_filters.ModelChoiceFilter(
+        queryset=DeliveryGroup.objects.none(),
+        method="in_group",
+        label="Delivery group",
+        null_label=NO_GROUP_LABEL,
+        null_value=NO_GROUP,
+    )
 
     def __init__(self, *args, place: Place, **kwargs) -> None:
         self.place = place
         super().__init__(*args, **kwargs)
         self.filters["lead"].queryset = Organisation.objects.for_place(place).order_by(Lower("name"))
+        self.filters["group"].queryset = (
+            DeliveryGroup.objects.for_place(place)
+            .select_related("partnership")
+            .order_by(Lower("name"), Lower("partnership__name"), "pk")
+        )
         for filter_ in self.filters.values():
             if isinstance(filter_, django_filters.ModelChoiceFilter | django_filters.ChoiceFilter):
                 filter_.extra["empty_label"] = "Any"
+
+    def in_group(self, queryset, name, value):
+        assignments = GroupAssignment.objects.for_place(self.place).filter(intervention=OuterRef("pk"))
+        if value == NO_GROUP:
+            return queryset.filter(~Exists(assignments))
+        return queryset.filter(Exists(assignments.filter(group=value)))
 
 
 class InterventionFilter(_InterventionFacets):
@@ -154,11 +188,13 @@ class GapFilterForm(forms.Form):
         self.helper.disable_csrf = True  # a GET form: no token in the shared URL
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
+        _label_groups(self)
         self.helper.layout = Layout(
             Field.checkboxes("level", small=True),
             Field.checkboxes("status", small=True),
             Field.checkboxes("kind", small=True),
             Field.select("lead"),
+            Field.select("group"),
             Field.select("pillar"),
             Field.select("horizon"),
         )

@@ -1,10 +1,14 @@
 """The gap analysis: how well a place's priority outcomes are covered by the work it sees.
 
 The rules live here and nowhere else; COVERAGE_FORMULA says them in words for the page and the
-exports, built from the same constants so the words cannot drift from the arithmetic. Five queries
-at most, whatever the size of the place: its outcomes, their NPF outcomes, their NPF indicators, one
-values() query over the contributions, and one over the budget tagged to the outcomes (read through
-wellbeing.budget_selectors); the rest is plain Python over those rows.
+exports, built from the same constants so the words cannot drift from the arithmetic. Six queries
+at most, whatever the size of the place: its outcomes, their NPF outcomes, their NPF indicators, the
+delivery groups focusing on them, one values() query over the contributions, and one over the budget
+tagged to the outcomes (read through wellbeing.budget_selectors); the rest is plain Python over
+those rows.
+
+The delivery groups covering an outcome are the place's groups that focus on it (DeliveryGroup.outcomes),
+whatever the filters: a group takes an outcome on whether or not its interventions are counted.
 
 Tagged spend is the place's budget in its latest financial year (the latest year it has budget lines
 in), tagged to each outcome: amount × share ÷ 100 summed over the year's lines. One year, not all
@@ -18,10 +22,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Q, QuerySet, TextChoices
+from django.db.models import F, Prefetch, Q, QuerySet, TextChoices
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from interventions.models import Contribution, Intervention, intervention_reference
+from partnerships.models import DeliveryGroup
 from wellbeing.budget_selectors import TaggedSpend, latest_tagged_spend
 from wellbeing.models import Place, WellbeingOutcome
 
@@ -103,6 +109,15 @@ class ContributingIntervention:
 
 
 @dataclass(frozen=True)
+class CoveringGroup:
+    """A delivery group of the place that focuses on an outcome."""
+
+    pk: int
+    name: str
+    partnership: str
+
+
+@dataclass(frozen=True)
 class OutcomeCoverage:
     pk: int
     priority_rank: int
@@ -115,6 +130,7 @@ class OutcomeCoverage:
     national_outcomes: tuple[str, ...]
     national_indicators: tuple[str, ...]
     tagged_spend: Decimal = ZERO_MONEY  # the place's budget tagged to it in spend_year (GapAnalysis)
+    delivery_groups: tuple[CoveringGroup, ...] = ()  # the place's groups focusing on it, by name
 
 
 @dataclass(frozen=True)
@@ -235,9 +251,19 @@ def _contribution_rows(*, place: Place, interventions: QuerySet[Intervention] | 
 
 
 def _outcomes(places: list[Place]) -> list[WellbeingOutcome]:
+    groups = (
+        DeliveryGroup.objects.filter(partnership__place__in=places)
+        .select_related("partnership")
+        .only("pk", "name", "partnership__name")
+        .order_by(Lower("name"), "pk")
+    )
     return list(
         WellbeingOutcome.objects.filter(place__in=places)
-        .prefetch_related("national_outcomes", "national_indicators")
+        .prefetch_related(
+            "national_outcomes",
+            "national_indicators",
+            Prefetch("delivery_groups", queryset=groups, to_attr="covering_groups"),
+        )
         .order_by("priority_rank", "title", "pk")
     )
 
@@ -258,7 +284,7 @@ def gap_analysis(
 
 
 def gap_analyses(*, places: list[Place], today: date | None = None, horizon_months: int = 12) -> list[GapAnalysis]:
-    """The unfiltered analysis of several places at once (a region's members), in the same 5 queries
+    """The unfiltered analysis of several places at once (a region's members), in the same 6 queries
     as one place: each place's links from its own interventions and the shared national ones."""
     outcomes = _outcomes(places)
     rows = (
@@ -400,6 +426,10 @@ def _outcome_coverage(
         national_outcomes=tuple(national.name for national in outcome.national_outcomes.all()),
         national_indicators=tuple(indicator.name for indicator in outcome.national_indicators.all()),
         tagged_spend=tagged_spend,
+        delivery_groups=tuple(
+            CoveringGroup(pk=group.pk, name=group.name, partnership=group.partnership.name)
+            for group in outcome.covering_groups
+        ),
     )
 
 

@@ -26,7 +26,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from interventions.filters import GapAnalysisFilter
+from interventions.filters import NO_GROUP, NO_GROUP_LABEL, GapAnalysisFilter, group_label
 from interventions.gap_analysis import (
     COVERAGE_FORMULA,
     GapAnalysis,
@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 # The gap analysis filters, in the order the cover sheet names them; a report's query keeps these
 # and the "build on" horizon (which is not a filter: the cover sheet states it on its own).
-FILTER_KEYS = ("level", "status", "kind", "lead", "pillar")
+FILTER_KEYS = ("level", "status", "kind", "lead", "group", "pillar")
 QUERY_KEYS = (*FILTER_KEYS, "horizon")
 MAX_QUERY_LENGTH = 2_000
 RECENT_REPORTS = 20
@@ -118,6 +118,8 @@ def filters_in_words(place: Place, query: str) -> str:
         if isinstance(value, list | tuple):
             labels = dict(field.choices)
             words = ", ".join(str(labels[choice]) for choice in labels if choice in value)
+        elif key == "group":
+            words = NO_GROUP_LABEL if value == NO_GROUP else group_label(value)
         else:
             words = str(value)
         parts.append(f"{field.label}: {words}")
@@ -245,7 +247,13 @@ COVERAGE_HEADINGS = (
     "Tagged spend, latest financial year (£)",
     "National outcomes",
     "National indicators",
+    "Delivery groups covering it",
 )
+
+
+def covering_groups(outcome: OutcomeCoverage) -> str:
+    """The delivery groups focusing on an outcome, one a line: "Fair work group (Anchor partnership)"."""
+    return "\n".join(f"{group.name} ({group.partnership})" for group in outcome.delivery_groups)
 
 
 def _contributors(outcome: OutcomeCoverage) -> str:
@@ -271,6 +279,7 @@ def _coverage_rows(analysis: GapAnalysis) -> list[list]:
             outcome.tagged_spend,
             "\n".join(outcome.national_outcomes),
             "\n".join(outcome.national_indicators),
+            covering_groups(outcome),
         ]
         for outcome in analysis.outcomes
     ]
@@ -375,7 +384,7 @@ def gap_analysis_xlsx(analysis: GapAnalysis, *, filters_description: str) -> byt
         workbook.create_sheet("Coverage"),
         COVERAGE_HEADINGS,
         _coverage_rows(analysis),
-        widths=(10, 40, 10, 10, 12, 14, 16, 70, 18, 40, 40),
+        widths=(10, 40, 10, 10, 12, 14, 16, 70, 18, 40, 40, 40),
         formats={3: SCORE_FORMAT, 6: MONEY_FORMAT, 8: MONEY_FORMAT},
     )
     _write_table(
@@ -435,7 +444,11 @@ def _write_cover(sheet, analysis: GapAnalysis, filters_description: str) -> None
             analysis.spend_to_gaps_share if analysis.spend_to_gaps_share is not None else "None tagged",
         ),
         (),
-        ("Sheets", "Coverage: every priority outcome, its score, status and the interventions contributing"),
+        (
+            "Sheets",
+            "Coverage: every priority outcome, its score, status, the interventions contributing and the "
+            "delivery groups covering it",
+        ),
         ("", "Shift the dial: active interventions that contribute to several priority outcomes"),
         ("", "Build on: effective work that ends soon, or local pilots that could be scaled"),
         ("", "Gaps: priority outcomes no active intervention contributes to"),

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
-from interventions import selectors, services
+from interventions import group_selectors, selectors, services
 from interventions.filters import InterventionFilter
 from interventions.forms import InterventionForm, contribution_formset
 from interventions.models import Contribution, Intervention
@@ -33,10 +33,13 @@ def register(request: HttpRequest, place: Place) -> HttpResponse:
     queryset = filterset.qs if filterset.is_valid() else Intervention.objects.none()
     # Ties (many rows share a status or kind) are broken by id, so no row repeats or goes missing
     # between pages.
-    queryset = queryset.order_by(*queryset.query.order_by, "pk")
+    queryset = queryset.order_by(*queryset.query.order_by, "pk").prefetch_related(
+        group_selectors.place_assignments_prefetch(place=place)
+    )
     page = Paginator(queryset, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    can_assign = user_can(request.user, "group.assign", place)
     context = {
         "filterset": filterset,
         "page": page,
@@ -45,6 +48,12 @@ def register(request: HttpRequest, place: Place) -> HttpResponse:
         "can_edit": user_can(request.user, "intervention.edit", place),
         "can_import": user_can(request.user, "intervention.import", place),
         "stale_before": stale_before(),
+        # The bulk assignment (interventions/group_views.py) sits with the results, so it follows
+        # every filter change; it returns to this very list.
+        "can_assign": can_assign,
+        "assign_groups": list(group_selectors.delivery_groups_for_place(place=place)) if can_assign else [],
+        "filtered_group": filterset.form.cleaned_data.get("group") if filterset.is_valid() else None,
+        "next": request.get_full_path(),
     }
     # htmx asks for the results alone, except when it restores a page from history (back button
     # after its cache is gone): then it needs the whole page.

@@ -20,8 +20,10 @@ from tests.factories import (
     BudgetLineFactory,
     BudgetShareFactory,
     ContributionFactory,
+    DeliveryGroupFactory,
     InterventionFactory,
     OrganisationFactory,
+    PartnershipFactory,
     PlaceFactory,
     WellbeingOutcomeFactory,
 )
@@ -418,7 +420,7 @@ def test_the_formula_in_words_states_the_weights_and_the_status_rules():
 
 
 @pytest.mark.parametrize("count", [2, 40])
-def test_the_analysis_takes_five_queries_for_2_or_40_interventions(cast, count, django_assert_num_queries):
+def test_the_analysis_takes_six_queries_for_2_or_40_interventions(cast, count, django_assert_num_queries):
     place_a = cast.a.place
     outcomes = [place_a.wellbeing_outcomes.get()] + [
         WellbeingOutcomeFactory(place=place_a, priority_rank=rank) for rank in range(2, 5)
@@ -430,15 +432,19 @@ def test_the_analysis_takes_five_queries_for_2_or_40_interventions(cast, count, 
         intervention = national_intervention(end_date=TODAY) if number % 4 == 0 else InterventionFactory(place=place_a)
         for outcome in outcomes[: number % 4 + 1]:
             ContributionFactory(intervention=intervention, outcome=outcome, effectiveness=STRONG)
+    partnership = PartnershipFactory(place=place_a)
+    for number in range(count // 2):
+        DeliveryGroupFactory(partnership=partnership, outcomes=outcomes[: number % 4 + 1])
 
-    # 1 outcomes; 2 their NPF outcomes; 3 their NPF indicators;
-    # 4 contributions with their interventions and lead organisations' names;
-    # 5 the budget tagged to the outcomes in the latest financial year.
-    with django_assert_num_queries(5):
+    # 1 outcomes; 2 their NPF outcomes; 3 their NPF indicators; 4 the delivery groups focusing on them;
+    # 5 contributions with their interventions and lead organisations' names;
+    # 6 the budget tagged to the outcomes in the latest financial year.
+    with django_assert_num_queries(6):
         analysis = gap_analysis(place=place_a, interventions=Intervention.objects.for_place(place_a), today=TODAY)
     assert sum(len(item.interventions) for item in analysis.outcomes) == sum(n % 4 + 1 for n in range(count))
     assert len(analysis.shift_the_dial) == count
     assert all(len(item.national_indicators) == 3 for item in analysis.outcomes)
+    assert sum(len(item.delivery_groups) for item in analysis.outcomes) == sum(n % 4 + 1 for n in range(count // 2))
 
 
 # --- Tagged spend (budget lines tagged to outcomes, wellbeing.budget_selectors) ----------------------------------

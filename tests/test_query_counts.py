@@ -4,13 +4,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from interventions.models import Intervention
 from tests.factories import (
     ContributionFactory,
+    DeliveryGroupFactory,
+    GroupAssignmentFactory,
     InterventionFactory,
     LocalIndicatorFactory,
     MembershipFactory,
     ObservationFactory,
     OrganisationFactory,
+    PartnershipFactory,
     PlaceFactory,
     WellbeingOutcomeFactory,
 )
@@ -75,15 +79,16 @@ def _grow_interventions(place_cast, count: int) -> None:
 
 
 def test_register_queries_do_not_grow_with_interventions(client, cast):
-    # 1 session, 1 user, 1 memberships (access), 1 lead organisations and 1 outcomes for the
-    # filter choices, 1 CWB pillars, 1 count, 1 the page of interventions with their annotations.
+    # 1 session, 1 user, 1 memberships (access), 1 lead organisations, 1 delivery groups and
+    # 1 outcomes for the filter choices, 1 CWB pillars, 1 count, 1 the page of interventions with
+    # their annotations, 1 the place's delivery groups each of them is in.
     client.force_login(cast.a.viewer)
     url = f"/places/{cast.a.place.slug}/interventions/?status=active&sort=-assessed"
     _grow_interventions(cast.a, 2)
     few, _ = _queries(client, url)
     _grow_interventions(cast.a, 40)
     many, sql = _queries(client, url)
-    assert few == many == 8, "\n".join(sql)
+    assert few == many == 10, "\n".join(sql)
 
 
 def test_intervention_page_queries_do_not_grow_with_links_or_history(client, cast):
@@ -127,3 +132,34 @@ def test_outcome_page_queries_do_not_grow_with_interventions(client, cast):
     # history: 1 indicators' records, 1 observations' records (fixed from 2 to 20 indicators:
     # tests/test_indicators.py).
     assert few == many == 16, "\n".join(sql)
+
+
+def _grow_groups(place_cast, count: int) -> None:
+    """`count` more delivery groups, each carrying every intervention of the place."""
+    partnership = PartnershipFactory(place=place_cast.place)
+    interventions = list(Intervention.objects.filter(place=place_cast.place))
+    for _ in range(count):
+        group = DeliveryGroupFactory(partnership=partnership)
+        for intervention in interventions:
+            GroupAssignmentFactory(group=group, intervention=intervention)
+
+
+def test_register_queries_for_a_partnership_lead_do_not_grow_with_groups_or_assignments(client, cast):
+    # The viewer's 10 (test_register_queries_do_not_grow_with_interventions), filtered by a
+    # delivery group: 1 that group (the filter's value); and for the bulk assignment form: 1 the
+    # place's delivery groups with their partnerships.
+    client.force_login(cast.a.partnership_lead)
+    _grow_interventions(cast.a, 2)
+    _grow_groups(cast.a, 1)
+    group = DeliveryGroupFactory(partnership=PartnershipFactory(place=cast.a.place))
+    url = f"/places/{cast.a.place.slug}/interventions/?group={group.pk}&sort=-assessed"
+    for intervention in Intervention.objects.filter(place=cast.a.place):
+        GroupAssignmentFactory(group=group, intervention=intervention)
+    few, _ = _queries(client, url)
+    _grow_interventions(cast.a, 30)
+    _grow_groups(cast.a, 4)
+    for intervention in Intervention.objects.filter(place=cast.a.place).exclude(group_assignments__group=group):
+        GroupAssignmentFactory(group=group, intervention=intervention)
+    many, sql = _queries(client, url)
+    assert few == many == 12, "\n".join(sql)
+    assert client.get(url).content.decode().count('name="interventions"') == 25

@@ -79,7 +79,9 @@ def test_an_analyst_filters_the_analysis_reads_it_and_downloads_the_same_numbers
     page.get_by_label("Lead organisation").select_option(label="Forth Valley College")
     page.get_by_role("button", name="Apply filters").click()
     college = place.organisations.get(name="Forth Valley College")
-    expect(page).to_have_url(f"{browser_page.base_url}/places/{place.slug}/gaps/?lead={college.pk}&pillar=&horizon=12")
+    expect(page).to_have_url(
+        f"{browser_page.base_url}/places/{place.slug}/gaps/?lead={college.pk}&group=&pillar=&horizon=12"
+    )
     expect(page.locator("tr[data-outcome] th a", has_text="Warm homes")).to_be_visible()
     browser_page.check("gap-analysis-filtered")
     filtered = _coverage_rows(page)
