@@ -39,8 +39,27 @@ def short_label(text: str, length: int = LABEL_LENGTH) -> str:
 
 
 def figure_json(figure: go.Figure) -> dict:
-    """Plain JSON types, ready for json_script."""
-    return json.loads(plotly.io.to_json(figure, validate=False))
+    """Plain JSON types, ready for json_script, with every text of the traces made literal."""
+    data = json.loads(plotly.io.to_json(figure, validate=False))
+    data["data"] = [_literal(trace) for trace in data.get("data", [])]
+    return data
+
+
+def _literal(value, key: str = ""):
+    """Plotly draws a subset of HTML in labels and hover text (<b>, <br>, <a href>), so a title
+    such as '<a href="https://…">' would become a link in the chart. Its own entities (&lt;, &gt;,
+    &amp;) show the characters instead. Templates (hovertemplate) are ours and keep their markup."""
+    if isinstance(value, str):
+        return value if key.endswith("template") else plotly_literal(value)
+    if isinstance(value, list):
+        return [_literal(item, key) for item in value]
+    if isinstance(value, dict):
+        return {name: _literal(item, name) for name, item in value.items()}
+    return value
+
+
+def plotly_literal(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def layout(**extra) -> dict:
