@@ -58,6 +58,7 @@ bench: setup
 	$(PY) benchmarks/import_xlsx.py
 	$(PY) benchmarks/gap_analysis.py
 	$(PY) benchmarks/budgets.py
+	$(PY) benchmarks/partnerships.py
 
 clean:
 	rm -rf $(VENV) node_modules build test-artifacts db.sqlite3 test-db-*.sqlite3
