@@ -9,8 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -194,11 +193,13 @@ def test_a_charter_can_start_with_no_commitments(client, cast):
 
 @pytest.mark.django_db(transaction=True)
 def test_seeding_the_fair_work_criteria_is_all_or_nothing_even_outside_a_transaction(cast):
-    # Called on its own (in autocommit, as another caller might): a criterion too long to be a
-    # commitment fails after the seven before it, and none of them is left behind.
+    # Called on its own (in autocommit, as another caller might): an eighth criterion worded as the
+    # first (in capitals) cannot be a second commitment of the charter, so seeding fails after the
+    # seven before it, and none of them is left behind.
     charter = CharterFactory(place=cast.a.place)
-    FairWorkCriterion.objects.create(code="too-long", criterion="x" * 301)
-    with pytest.raises(ValidationError):
+    first = FairWorkCriterion.objects.order_by("pk").first()
+    FairWorkCriterion.objects.create(code="same-again", criterion=first.criterion.upper())
+    with pytest.raises(IntegrityError):
         services.commitments_seed_from_fair_work(charter=charter)
     assert not charter.commitments.exists()
 
