@@ -22,7 +22,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from partnerships.models import Charter, CharterCommitment, Organisation, Partnership, Signatory
-from wellbeing.fields import GovukDateField
+from wellbeing.fields import GovukDateField, require_version, version_field
 from wellbeing.layout import Field
 from wellbeing.models import FairWorkCriterion, Place
 from wellbeing.templatetags.wellbeing_forms import error_summary_links
@@ -37,9 +37,6 @@ COMMITMENT_GONE = (
     "Someone removed the commitment ‘{title}’ from the charter while you were editing: "
     "reload the page to see the commitments as they are now"
 )
-# A saved charter's or signature's form carries the version it was opened at (wellbeing.concurrency);
-# without it, the save cannot tell whether someone else saved since, so it is refused as out of date.
-FORM_OUT_OF_DATE = "This form is out of date: open the page again and make your changes there"
 MET_COUNT_CHANGED = (
     "The number of signatories meeting ‘{title}’ is now {count} (it changed after you opened this page): "
     "tick ‘Yes, remove it’ again to remove it from all {count}"
@@ -52,21 +49,6 @@ def signatories_text(count: int) -> str:
 
 def date_text(value) -> str:
     return value.strftime("%-d %B %Y")
-
-
-def version_field() -> forms.IntegerField:
-    """The hidden version of a saved row's form (wellbeing.concurrency); required once editing."""
-    return forms.IntegerField(
-        widget=forms.HiddenInput,
-        required=False,
-        min_value=1,
-        error_messages={code: FORM_OUT_OF_DATE for code in ("required", "invalid", "min_value")},
-    )
-
-
-def _require_version(field: forms.IntegerField, version: int) -> None:
-    field.initial = version
-    field.required = True
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -110,7 +92,7 @@ class CharterForm(forms.ModelForm):
         self.place = place
         creating = self.instance.pk is None
         if not creating:
-            _require_version(self.fields["version"], self.instance.version)
+            require_version(self.fields["version"], self.instance.version)
         partnership = self.fields["partnership"]
         partnership.queryset = Partnership.objects.for_place(place).order_by("name")
         partnership.empty_label = "No partnership"
@@ -404,7 +386,7 @@ class SignatoryForm(forms.ModelForm):
         self.place = place
         self.charter = charter
         if self.instance.pk:
-            _require_version(self.fields["version"], self.instance.version)
+            require_version(self.fields["version"], self.instance.version)
         else:
             self.instance.charter = charter
         organisation = self.fields["organisation"]

@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from partnerships.models import Organisation
 from partnerships.organisation_selectors import organisation_name_clashes
 from partnerships.similar_names import SimilarName, name_key
+from wellbeing.fields import version_field
 from wellbeing.layout import Field
 from wellbeing.models import Place
 
 DUPLICATE_MESSAGE = "‘{name}’ is already in the directory: use it rather than adding it again"
-OUT_OF_DATE_MESSAGE = "This form is out of date: open the page again and make your changes there"
 SIMILAR_MESSAGE = (
     "‘{name}’ looks like {what} already in the directory. Use the existing one, or if this is a different "
     "organisation, tick ‘This is a different organisation’ and save again"
@@ -32,16 +32,7 @@ def duplicate_error(existing_name: str) -> ValidationError:
 class OrganisationForm(forms.ModelForm):
     # The version the organisation was at when the form was opened (optimistic locking). Required
     # when changing one (see __init__): without it, a save could not tell whose changes came first.
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        required=False,
-        min_value=1,
-        error_messages={
-            "required": OUT_OF_DATE_MESSAGE,
-            "invalid": OUT_OF_DATE_MESSAGE,
-            "min_value": OUT_OF_DATE_MESSAGE,
-        },
-    )
+    version = version_field()
     website = forms.URLField(
         label="Website (optional)",
         required=False,

@@ -19,13 +19,12 @@ from django.utils import timezone
 
 from partnerships.models import DeliveryGroup, Membership, Organisation, Partnership
 from partnerships.partnership_selectors import group_organisation_choices, lead_choices, overlapping_memberships
-from wellbeing.fields import GovukDateField
+from wellbeing.fields import FORM_OUT_OF_DATE, GovukDateField, require_version, version_field
 from wellbeing.layout import Field
 from wellbeing.models import Place, User, WellbeingOutcome
 
 LEFT_BEFORE_JOINING = "The date it left must be the same as or after the date it joined"
 LEFT_IN_FUTURE = "The date it left must be today or earlier: record the leaving once it has happened"
-OUT_OF_DATE = "This form is out of date: open the page again and make your changes there"
 NO_LONGER_HAS_THE_ROLE = "(no longer has the partnership lead role)"
 
 
@@ -78,17 +77,12 @@ class OrganisationChoiceField(forms.ModelChoiceField):
 class _Form(forms.ModelForm):
     """A versioned model's form laid out the GOV.UK way: our messages, not the browser's."""
 
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        required=False,
-        error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE},
-    )
+    version = version_field()
 
     def _helper(self, *fields, submit: str) -> FormHelper:
         if self.instance.pk:
             # Without the version it was opened at, an edit cannot be checked against others' saves.
-            self.fields["version"].required = True
-            self.fields["version"].initial = self.instance.version
+            require_version(self.fields["version"], self.instance.version)
         helper = FormHelper()
         helper.attrs = {"novalidate": ""}
         helper.label_size = Size.SMALL
@@ -101,7 +95,7 @@ class _Form(forms.ModelForm):
         # A hidden field's error would show nowhere on the page: said at the top of the form instead.
         if self.has_error("version"):
             del self._errors["version"]
-            self.add_error(None, OUT_OF_DATE)
+            self.add_error(None, FORM_OUT_OF_DATE)
         return cleaned
 
 

@@ -18,7 +18,6 @@ from openpyxl import load_workbook
 from partnerships import charter_services as services
 from partnerships.charter_forms import (
     ALREADY_SIGNED,
-    FORM_OUT_OF_DATE,
     CharterForm,
     SignatoryForm,
     commitment_formset,
@@ -33,6 +32,7 @@ from tests.factories import (
     SignatoryFactory,
 )
 from wellbeing.concurrency import EditConflict
+from wellbeing.fields import FORM_OUT_OF_DATE
 from wellbeing.models import FairWorkCriterion
 
 FAIR_WORK_FIRST = [

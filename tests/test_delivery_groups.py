@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from partnerships.models import DeliveryGroup
-from partnerships.partnership_forms import OUT_OF_DATE, DeliveryGroupForm
+from partnerships.partnership_forms import DeliveryGroupForm
 from partnerships.partnership_services import NOT_A_MEMBER, OTHER_PLACES_OUTCOME, group_save
 from tests.factories import (
     DeliveryGroupFactory,
@@ -19,6 +19,7 @@ from tests.factories import (
     PartnershipMembershipFactory,
     WellbeingOutcomeFactory,
 )
+from wellbeing.fields import FORM_OUT_OF_DATE
 from wellbeing.models import Role, WellbeingOutcome
 
 
@@ -243,7 +244,7 @@ def test_a_group_edit_without_the_version_it_was_opened_at_is_refused_as_out_of_
         post["version"] = version
     response = client.post(_url(partnership, f"{group.pk}/edit/"), post)
     assert response.status_code == 200
-    assert _errors(response) == [OUT_OF_DATE]
+    assert _errors(response) == [FORM_OUT_OF_DATE]
     group.refresh_from_db()
     assert (group.remit, group.version, group.members.count()) == ("Old", 1, 0)
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from interventions.models import Intervention
 from partnerships import organisation_forms
 from partnerships.models import Membership, Organisation
-from partnerships.organisation_forms import OUT_OF_DATE_MESSAGE, OrganisationForm
+from partnerships.organisation_forms import OrganisationForm
 from partnerships.organisation_selectors import NameClashes
 from partnerships.organisation_services import DuplicateOrganisation, organisation_save
 from partnerships.similar_names import is_similar, normalise, same_name, similar_names
@@ -26,6 +26,7 @@ from tests.factories import (
     PartnershipMembershipFactory,
     SignatoryFactory,
 )
+from wellbeing.fields import FORM_OUT_OF_DATE
 from wellbeing.models import Role
 
 LIST = "/places/place-a/organisations/"
@@ -367,7 +368,7 @@ def test_a_change_without_the_version_it_was_opened_at_is_refused_as_out_of_date
         data["version"] = version
     response = client.post(_edit(org), data)
     assert response.status_code == 200
-    assert _errors(response) == [OUT_OF_DATE_MESSAGE]
+    assert _errors(response) == [FORM_OUT_OF_DATE]
     assert _soup(response).select_one(".govuk-error-summary__list a")["href"] == "#id_name"
     assert "See the version saved now" not in response.content.decode()  # not an edit conflict
     org.refresh_from_db()
@@ -378,7 +379,7 @@ def test_only_a_change_needs_the_version(cast):
     org = OrganisationFactory(place=cast.a.place, name="Hillfoots Bakery", sector="private")
     assert OrganisationForm(_post(), place=cast.a.place).is_valid()
     form = OrganisationForm(_post(name="Hillfoots Bakery"), instance=org, place=cast.a.place)
-    assert form.errors == {"version": [OUT_OF_DATE_MESSAGE]}
+    assert form.errors == {"version": [FORM_OUT_OF_DATE]}
 
 
 # --- National bodies and other places -------------------------------------------------------------

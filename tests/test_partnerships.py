@@ -18,7 +18,6 @@ from partnerships.models import Membership, Partnership
 from partnerships.partnership_forms import (
     LEFT_BEFORE_JOINING,
     LEFT_IN_FUTURE,
-    OUT_OF_DATE,
     MembershipForm,
     PartnershipForm,
 )
@@ -39,6 +38,7 @@ from tests.factories import (
     UserFactory,
     WellbeingOutcomeFactory,
 )
+from wellbeing.fields import FORM_OUT_OF_DATE
 from wellbeing.models import PlaceMembership, Role, WellbeingOutcome
 from wellbeing.spreadsheets import FORMULA_TRIGGERS, UTF8_BOM
 
@@ -321,7 +321,7 @@ def test_an_edit_without_the_version_it_was_opened_at_is_refused_as_out_of_date(
     ]:
         response = client.post(url, post)
         assert response.status_code == 200
-        assert _errors(response) == [OUT_OF_DATE], url
+        assert _errors(response) == [FORM_OUT_OF_DATE], url
     partnership.refresh_from_db()
     membership.refresh_from_db()
     assert (partnership.purpose, partnership.version) == ("Old", 1)

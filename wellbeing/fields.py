@@ -25,3 +25,24 @@ class GovukDateField(DateInputField):
         if value is not None and not 1900 <= value.year <= 2100:
             raise forms.ValidationError(f"{self.label} must have a year between 1900 and 2100", code="invalid")
         return value
+
+
+# A saved row's edit form carries the version it was opened at (wellbeing.concurrency). Without it
+# the save cannot tell whether someone else saved since, so the form is refused as out of date
+# rather than reported as someone else's change.
+FORM_OUT_OF_DATE = "This form is out of date: open the page again and make your changes there"
+
+
+def version_field() -> forms.IntegerField:
+    """The hidden version field of a versioned model's form; `require_version` once editing."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        error_messages={code: FORM_OUT_OF_DATE for code in ("required", "invalid", "min_value")},
+    )
+
+
+def require_version(field: forms.IntegerField, version: int) -> None:
+    field.initial = version
+    field.required = True
