@@ -62,7 +62,9 @@ def test_officer_assesses_a_decision_by_keyboard_and_an_admin_records_the_decisi
     expect(second_row.get_by_role("radio", name="Negative", exact=True)).to_be_checked()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Save as draft")).to_be_focused()
-    page.keyboard.press("Enter")
+    # Enter submits the form: wait for the next page, or the check would read the old one.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
     browser_page.check("decision-draft")
     expect(page.get_by_text("‘Close the Alloa day centre’ was saved as a draft.")).to_be_visible()
@@ -71,7 +73,9 @@ def test_officer_assesses_a_decision_by_keyboard_and_an_admin_records_the_decisi
     expect(effects.get_by_role("row", name="Warm homes")).to_contain_text("Longer journeys in winter")
     submit = page.get_by_role("button", name="Submit for decision")
     submit.focus()
-    page.keyboard.press("Enter")
+    # Enter submits the form: wait for the next page, or the check would read the old one.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     browser_page.check("decision-submitted")
     expect(page.get_by_text("was submitted for decision")).to_be_visible()
     expect(page.get_by_role("button", name="Record the decision")).to_have_count(0)  # an officer does not decide

@@ -57,7 +57,9 @@ def test_an_officer_adds_an_indicator_and_observations_and_sees_the_dial_shift(b
     page.get_by_label("Source").focus()
     page.keyboard.type("Annual Population Survey")
     page.get_by_role("button", name="Save indicator").focus()
-    page.keyboard.press("Enter")
+    # Enter submits the form: wait for the next page, or the check would read the old one.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
     browser_page.check("outcome-with-indicator")
     expect(page.get_by_text("‘Employment rate (women, 16–64)’ was saved.")).to_be_visible()
