@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from interventions.models import Contribution, Intervention
 from partnerships.models import Organisation
-from wellbeing.fields import GovukDateField
+from wellbeing.fields import GovukDateField, require_version, version_field
 from wellbeing.layout import Field
 from wellbeing.models import CwbPillar, Place, PlaceMembership, User, WellbeingOutcome
 
@@ -31,7 +31,7 @@ class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
 class InterventionForm(forms.ModelForm):
     """An intervention of one place. Shared national interventions are never edited here."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
     lead_organisation = OrganisationChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
@@ -124,7 +124,7 @@ class InterventionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.place = place
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            require_version(self.fields["version"], self.instance.version)
         # Radios need no "---------" option (Django adds one to choice fields without a default).
         self.fields["kind"].choices = Intervention.Kind.choices
         self.fields["status"].choices = Intervention.Status.choices
@@ -220,7 +220,7 @@ class InterventionForm(forms.ModelForm):
 
 
 class ContributionForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
     assessed_on = _date_field(
         "Assessed on", "When it was judged. If you change the judgement and leave this date, it becomes today."
     )
@@ -251,7 +251,7 @@ class ContributionForm(forms.ModelForm):
             # Read once for the whole formset, not once a row.
             self.fields["outcome"].choices = outcome_choices
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            require_version(self.fields["version"], self.instance.version)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -100,7 +100,7 @@ def intervention_update(
         raise PermissionError("Shared national interventions are changed centrally, not by a place.")
     form.save(commit=False)  # readies form.save_m2m()
     _apply_organisations(form=form, place=place, intervention=intervention)
-    save_versioned(intervention, expected_version=form.cleaned_data["version"] or 0)
+    save_versioned(intervention, expected_version=form.cleaned_data["version"])
     _save_partners_and_contributions(form=form, formset=formset, place=place, user=user, intervention=intervention)
     return intervention
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from interventions.models import Contribution, Intervention
 from partnerships.models import Organisation
 from tests.factories import ContributionFactory, InterventionFactory, OrganisationFactory, WellbeingOutcomeFactory
+from wellbeing.fields import FORM_OUT_OF_DATE
 from wellbeing.models import CwbPillar, WellbeingOutcome
 
 
@@ -216,18 +217,21 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_keeps_its_input(clien
     assert (intervention.budget_gbp, intervention.version) == (999, 3)
 
 
-def test_a_missing_or_tampered_version_is_a_conflict_not_an_overwrite(client, cast):
+def test_a_missing_or_tampered_version_is_refused_not_an_overwrite(client, cast):
     intervention = InterventionFactory(place=cast.a.place, owner=cast.a.officer)
     client.force_login(cast.a.officer)
-    for version in (None, "7"):
+    # Missing: the form cannot tell whose save came first, and says the form is out of date (not
+    # that someone else saved). Tampered: the stored version differs, so it is a conflict.
+    for version, message in ((None, FORM_OUT_OF_DATE), ("", FORM_OUT_OF_DATE), ("7", "while you were editing it")):
         data = _intervention_post(cast, lead=intervention.lead_organisation, title="Changed")
-        if version:
+        if version is not None:
             data["version"] = version
         response = client.post(_edit_url(cast, intervention), data)
         assert response.status_code == 200
-        assert any("while you were editing it" in e for e in _errors(response)), _errors(response)
+        assert any(message in e for e in _errors(response)), _errors(response)
     intervention.refresh_from_db()
     assert intervention.title != "Changed"
+    assert intervention.version == 1
 
 
 def test_editing_links_records_history_with_who_and_what(client, cast, outcomes):

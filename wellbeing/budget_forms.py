@@ -8,6 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Fieldset, Layout, Size
 from django import forms
 
+from wellbeing.fields import require_version, version_field
 from wellbeing.layout import Field
 from wellbeing.models import BudgetLine, BudgetShare, Place, WellbeingOutcome
 from wellbeing.models.budgets import ONE_HUNDRED
@@ -29,7 +30,7 @@ def shares_over_100_message(total: Decimal) -> str:
 
 
 class BudgetLineForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     class Meta:
         model = BudgetLine
@@ -73,7 +74,7 @@ class BudgetLineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.place = place
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            require_version(self.fields["version"], self.instance.version)
         self.fields["kind"].choices = BudgetLine.Kind.choices  # radios: no "---------"
         self.helper = FormHelper()
         self.helper.form_tag = False

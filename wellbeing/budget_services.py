@@ -40,7 +40,7 @@ def budget_line_update(*, place: Place, user: User, form: BudgetLineForm, shares
     if line.place_id != place.pk:
         raise PermissionError("A budget line is changed only in its own place.")
     line.full_clean()
-    save_versioned(line, expected_version=form.cleaned_data["version"] or 0)  # locks the line's row
+    save_versioned(line, expected_version=form.cleaned_data["version"])  # locks the line's row
     _save_shares(line=line, shares=shares)
     return line
 

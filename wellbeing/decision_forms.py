@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from wellbeing.fields import GovukDateField
+from wellbeing.fields import GovukDateField, require_version, version_field
 from wellbeing.layout import Field
 from wellbeing.models import DecisionAssessment, OutcomeEffect, Place, PlaceMembership, User, WellbeingOutcome
 
@@ -15,7 +15,7 @@ Effect = OutcomeEffect.Effect
 
 
 class DecisionAssessmentForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
     owner = forms.ModelChoiceField(
         queryset=User.objects.none(),
         empty_label="Choose a person",
@@ -58,7 +58,7 @@ class DecisionAssessmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.place = place
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            require_version(self.fields["version"], self.instance.version)
         self.fields["kind"].choices = DecisionAssessment.Kind.choices  # radios: no "---------"
         self.fields["owner"].queryset = User.objects.filter(
             pk__in=PlaceMembership.objects.filter(place=place).values("user")
@@ -204,11 +204,11 @@ def effect_formset(data=None, *, place: Place, assessment: DecisionAssessment | 
 class VersionForm(forms.Form):
     """Submitting: just the version the person saw, so they submit what they read."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     def __init__(self, *args, assessment: DecisionAssessment, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = assessment.version
+        require_version(self.fields["version"], assessment.version)
 
 
 class DecideForm(VersionForm):

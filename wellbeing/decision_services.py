@@ -106,7 +106,7 @@ def decision_assessment_update(
     # Status and decision are never taken from the form: they move only through submit and decide.
     assessment.status = current.status
     assessment.full_clean()
-    save_versioned(assessment, expected_version=form.cleaned_data["version"] or 0)
+    save_versioned(assessment, expected_version=form.cleaned_data["version"])
     _save_effects(assessment=assessment, effects=effects.effects())
     if assessment.status == Status.SUBMITTED:
         missing = missing_effects(assessment)

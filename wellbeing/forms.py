@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 
+from wellbeing.fields import require_version, version_field
 from wellbeing.layout import Field
 from wellbeing.models import NationalIndicator, NationalOutcome, Place, WellbeingOutcome
 from wellbeing.models.npf import NPF_2018
@@ -61,7 +62,7 @@ class ChangePasswordForm(PasswordChangeForm):
 class WellbeingOutcomeForm(forms.ModelForm):
     """A place's key wellbeing outcome, with its drivers and links to the NPF."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
     national_outcomes = forms.ModelMultipleChoiceField(
         queryset=NationalOutcome.objects.filter(framework_version=NPF_2018).order_by("name"),
         required=False,
@@ -94,7 +95,7 @@ class WellbeingOutcomeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.place = place
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            require_version(self.fields["version"], self.instance.version)
         self.fields["priority_rank"].min_value = 1
         self.fields["priority_rank"].widget = forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
         self.fields["national_indicators"].label_from_instance = lambda indicator: indicator.name

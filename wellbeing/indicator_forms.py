@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from wellbeing.fields import GovukDateField
+from wellbeing.fields import GovukDateField, require_version, version_field
 from wellbeing.layout import Field
 from wellbeing.models import LocalIndicator, NationalIndicator, Observation, WellbeingOutcome
 from wellbeing.models.indicators import DEFAULT_THRESHOLD, MAX_THRESHOLD, VALUE_DIGITS, VALUE_PLACES
@@ -52,7 +52,7 @@ class NumberField(forms.DecimalField):
 class LocalIndicatorForm(forms.ModelForm):
     """An indicator of one wellbeing outcome, with its baseline, target and threshold for change."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
     national_indicator = forms.ModelChoiceField(
         queryset=NationalIndicator.objects.filter(framework_version=NPF_2018).order_by("name"),
         required=False,
@@ -107,7 +107,7 @@ class LocalIndicatorForm(forms.ModelForm):
         self.outcome = outcome
         self.instance.outcome = outcome
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            require_version(self.fields["version"], self.instance.version)
         self.fields["direction"].choices = [c for c in self.fields["direction"].choices if c[0]]
         self.fields["unit"].widget.attrs["spellcheck"] = "false"
         self.helper = FormHelper()

@@ -33,7 +33,7 @@ def indicator_save(*, place: Place, outcome: WellbeingOutcome, form) -> LocalInd
         if indicator.outcome_id != outcome.pk:
             raise PermissionError("An indicator is changed only under its own outcome.")
         indicator.full_clean()
-        save_versioned(indicator, expected_version=form.cleaned_data["version"] or 0)
+        save_versioned(indicator, expected_version=form.cleaned_data["version"])
     return indicator
 
 

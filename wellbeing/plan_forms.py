@@ -7,6 +7,7 @@ from crispy_forms_gds.layout import Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from wellbeing.fields import require_version, version_field
 from wellbeing.layout import Field
 from wellbeing.models import NationalOutcome, Place, StrategicOutcome, StrategicPlan, WellbeingOutcome
 from wellbeing.models.npf import NPF_2018
@@ -28,7 +29,7 @@ def _year_field(label: str, help_text: str) -> forms.IntegerField:
 class StrategicPlanForm(forms.ModelForm):
     """A LOIP, council plan, CWB action plan or city region deal of the place."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
     period_start = _year_field("First year", "The year the plan starts, for example 2024.")
     period_end = _year_field("Last year", "The year the plan ends, for example 2034.")
     link = forms.URLField(
@@ -66,7 +67,7 @@ class StrategicPlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.place = place
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            require_version(self.fields["version"], self.instance.version)
         # The model's blank choice ("---------") is not a kind or a status anyone can pick.
         for name in ("kind", "status"):
             self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
@@ -112,7 +113,7 @@ class StrategicOutcomeForm(forms.ModelForm):
     """One outcome of a plan, with the place's wellbeing outcomes it embeds and the NPF national
     outcomes it serves."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
     wellbeing_outcomes = forms.ModelMultipleChoiceField(
         queryset=WellbeingOutcome.objects.none(),
         required=False,
@@ -139,7 +140,7 @@ class StrategicOutcomeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            require_version(self.fields["version"], self.instance.version)
         wellbeing = self.fields["wellbeing_outcomes"]
         wellbeing.queryset = WellbeingOutcome.objects.for_place(plan.place).order_by("priority_rank", "title")
         wellbeing.error_messages["invalid_choice"] = (

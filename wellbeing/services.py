@@ -290,7 +290,7 @@ def outcome_save(*, place: Place, form) -> WellbeingOutcome:
     else:
         if outcome.place_id != place.pk:
             raise PermissionError("An outcome is changed only in its own place.")
-        save_versioned(outcome, expected_version=form.cleaned_data["version"] or 0)
+        save_versioned(outcome, expected_version=form.cleaned_data["version"])
     form.save_m2m()
     return outcome
 
@@ -311,7 +311,7 @@ def plan_save(*, place: Place, form) -> StrategicPlan:
     else:
         if plan.place_id != place.pk:
             raise PermissionError("A plan is changed only in its own place.")
-        save_versioned(plan, expected_version=form.cleaned_data["version"] or 0)
+        save_versioned(plan, expected_version=form.cleaned_data["version"])
     return plan
 
 
@@ -329,6 +329,6 @@ def strategic_outcome_save(*, plan: StrategicPlan, form) -> StrategicOutcome:
     else:
         if outcome.plan_id != plan.pk:
             raise PermissionError("A strategic outcome is changed only in its own plan.")
-        save_versioned(outcome, expected_version=form.cleaned_data["version"] or 0)
+        save_versioned(outcome, expected_version=form.cleaned_data["version"])
     form.save_m2m()
     return outcome
