@@ -4,6 +4,8 @@
 PYTHON ?= python3
 PORT ?= 8000
 VENV := .venv
+# Our Python code that ships or runs against a server (tests are checked by ruff's S rules).
+BANDIT_PATHS := config wellbeing partnerships interventions benchmarks
 PY := $(VENV)/bin/python
 
 # The embedded default: SQLite, Celery eager, DEBUG on. Override any of these in the environment.
@@ -47,6 +49,8 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
 	$(VENV)/bin/djlint templates --check
+	$(VENV)/bin/bandit --quiet --recursive $(BANDIT_PATHS) --exclude '*/migrations/*' --severity-level medium
+	@echo "bandit: no finding of medium or high severity in $(BANDIT_PATHS)"
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

@@ -133,3 +133,29 @@ print(json.dumps({
     assert shown["hsts"] == "max-age=31536000; includeSubDomains; preload"
     assert shown["csrf_cookie"] == [True, True, "Lax"]
     assert shown["session_cookie"] == [True, True, "Lax"]
+
+
+@pytest.mark.django_db
+def test_signing_in_over_https_sets_a_secure_http_only_same_site_session_cookie_and_signing_out_ends_it(
+    client, cast, settings
+):
+    # The production cookie settings (proved above to be what production loads), applied in-process
+    # so that a real sign-in writes the cookies.
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    client.get("/accounts/login/", secure=True)
+    signed_in = client.post(
+        "/accounts/login/", {"username": cast.a.viewer.username, "password": cast.password}, secure=True
+    )
+    assert signed_in.status_code == 302
+    session = signed_in.cookies["sessionid"]
+    assert (bool(session["secure"]), bool(session["httponly"]), session["samesite"]) == (True, True, "Lax")
+    csrf = signed_in.cookies["csrftoken"]
+    assert (bool(csrf["secure"]), bool(csrf["httponly"]), csrf["samesite"]) == (True, True, "Lax")
+    assert signed_in.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    old_session = session.value
+
+    client.post("/accounts/logout/", secure=True)
+
+    # The old session cookie no longer signs anyone in.
+    client.cookies["sessionid"] = old_session
+    assert client.get(f"/places/{cast.a.place.slug}/", secure=True).status_code == 302

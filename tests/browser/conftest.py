@@ -1,7 +1,8 @@
 """Browser tests: Playwright drives Debian's Chromium (it cannot download its own browser here)
 against pytest-django's live server. Every page visited is checked with axe-core for WCAG 2.2
-A/AA, and any console error or uncaught page error fails the test (a CSP violation shows only
-there). Screenshots go to test-artifacts/screenshots/<test>/ (git-ignored)."""
+A/AA, and any console error, uncaught page error or Content Security Policy violation (recorded by a
+listener injected before the page's own scripts) fails the test; the run ends with a count of the pages
+checked. Screenshots go to test-artifacts/screenshots/<test>/ (git-ignored)."""
 
 import json
 import os
@@ -28,7 +29,28 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
+# Every Content Security Policy violation the page reports, as "directive blocked-uri (source:line)".
+# Chromium also logs most of them as console errors; this catches every one, with its directive.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.effectiveDirective} ${event.blockedURI || "(inline)"} (${event.sourceFile}:${event.lineNumber})`
+  );
+});
+"""
+# Every page checked in this run (axe, console errors, CSP violations), for the summary line.
+CHECKED_PAGES: list[str] = []
+
 pytestmark = pytest.mark.browser
+
+
+def pytest_terminal_summary(terminalreporter):
+    if CHECKED_PAGES:
+        terminalreporter.write_line(
+            f"browser checks: {len(CHECKED_PAGES)} page views ({len(set(CHECKED_PAGES))} distinct addresses) "
+            "checked by axe-core for WCAG 2.2 A/AA, with no console error and no CSP violation"
+        )
 
 
 def _missing(reason: str) -> None:
@@ -57,6 +79,8 @@ class CheckedPage:
         self.visited: list[str] = []
         page.on("console", lambda message: self._console(message))
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        # Injected through the DevTools protocol before any page script, so the CSP does not apply to it.
+        page.add_init_script(RECORD_CSP_VIOLATIONS)
 
     def _console(self, message) -> None:
         if message.type == "error":
@@ -82,9 +106,12 @@ class CheckedPage:
         self.shots.mkdir(parents=True, exist_ok=True)
         filename = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "page"
         self.page.screenshot(path=str(self.shots / f"{len(self.visited):02d}-{filename}.png"), full_page=True)
+        self.errors += [f"CSP violation: {v}" for v in self.page.evaluate("() => window.__cspViolations || []")]
+        self.page.evaluate("() => { window.__cspViolations = []; }")
         assert not self.errors, f"Browser errors on {self.page.url}:\n" + "\n".join(self.errors)
         violations = self.axe_violations()
         assert not violations, f"axe found WCAG violations on {self.page.url}:\n" + json.dumps(violations, indent=2)
+        CHECKED_PAGES.append(self.page.url)
 
     def axe_violations(self) -> list[dict]:
         # Evaluated through the DevTools protocol, so the page's CSP (which allows no inline
