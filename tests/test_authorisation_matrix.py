@@ -43,6 +43,7 @@ from wellbeing.models import Place, Role, StrategicPlan, WellbeingOutcome
 EXPECTED_ROLES = {
     "place.view": {Role.VIEWER, Role.ANALYST, Role.OFFICER, Role.PARTNERSHIP_LEAD, Role.PLACE_ADMIN},
     "place.view_members": {Role.PLACE_ADMIN},
+    "place.export": {Role.PLACE_ADMIN},
     "outcome.edit": {Role.OFFICER, Role.PLACE_ADMIN},
     "intervention.edit": {Role.OFFICER, Role.PLACE_ADMIN},
     "intervention.import": {Role.OFFICER, Role.PLACE_ADMIN},
@@ -329,7 +330,9 @@ def test_each_visitor_gets_what_the_view_declares(client, cast, route):
             got = _outcome(response, policy)
             if expected != got:
                 mismatches.append(f"{method} {path} as {visitor}: expected {expected}, got {got}")
-            body = response.content.decode(errors="replace")
+            # A download may stream (the place archive): read it the same way.
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            body = content.decode(errors="replace")
             if PLACE_B_MARKER in body:
                 mismatches.append(f"{method} {path} as {visitor}: shows place B's data")
             if visitor in {"anonymous", "outsider", "other_place_admin"} and PLACE_A_MARKER in body:

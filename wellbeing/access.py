@@ -38,6 +38,7 @@ class Permission:
 PERMISSIONS: dict[str, Permission] = {
     "place.view": Permission(ALL_ROLES, "see this place"),
     "place.view_members": Permission(frozenset({Role.PLACE_ADMIN}), "see the people who have access to this place"),
+    "place.export": Permission(frozenset({Role.PLACE_ADMIN}), "download all of this place's data as an archive"),
     "outcome.edit": Permission(frozenset({Role.OFFICER, Role.PLACE_ADMIN}), "add or change wellbeing outcomes"),
     "intervention.edit": Permission(
         frozenset({Role.OFFICER, Role.PLACE_ADMIN}), "add or change interventions and their contributions"

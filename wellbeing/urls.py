@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wellbeing import budget_views, decision_views, indicator_views, plan_views, views
+from wellbeing import archive_views, budget_views, decision_views, indicator_views, plan_views, views
 
 app_name = "wellbeing"
 
@@ -10,6 +10,13 @@ urlpatterns = [
     # /places/<place_slug>/
     path("places/<slug:place_slug>/", views.place_overview, name="place_overview"),
     path("places/<slug:place_slug>/members/", views.place_members, name="place_members"),
+    # /places/<place_slug>/archive/ — all of the place's data as one archive (wellbeing/archive_views.py)
+    path("places/<slug:place_slug>/archive/", archive_views.place_archive, name="place_archive"),
+    path(
+        "places/<slug:place_slug>/archive/download/",
+        archive_views.place_archive_download,
+        name="place_archive_download",
+    ),
     path("places/<slug:place_slug>/outcomes/", views.outcome_list, name="outcome_list"),
     path("places/<slug:place_slug>/outcomes/new/", views.outcome_create, name="outcome_create"),
     path("places/<slug:place_slug>/outcomes/<int:outcome_pk>/", views.outcome_detail, name="outcome_detail"),
