@@ -111,10 +111,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache; absent → eager tasks and local memory -----------------------
 REDIS_URL = env_str("REDIS_URL", default="")
+# When Redis is unreachable, give up connecting after 2 s (and waiting for an answer after 5 s), so
+# a page that queues a task says so instead of hanging (README, "Faults and recovery").
+REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUTS["socket_connect_timeout"]
+    CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUTS["socket_timeout"]
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_TIMEOUTS,
+        }
+    }
 else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
@@ -132,6 +143,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
+# Tasks keep their outcome in our own rows (GapReport, ImportJob), so they store no result and
+# queueing one needs only the broker; the health check, whose answer is its result, asks for one.
+CELERY_TASK_IGNORE_RESULT = True
+# A task taken by a worker that then dies (killed, out of memory, machine lost) goes back on the
+# Redis queue after this many seconds, for another worker to do (late acknowledgement). It must be
+# longer than any task may run, or a task still running would be handed to a second worker too.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", default=2 * CELERY_TASK_TIME_LIMIT)
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"CELERY_VISIBILITY_TIMEOUT ({CELERY_VISIBILITY_TIMEOUT} s) must be longer than "
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT} s)."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **REDIS_TIMEOUTS,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Each worker looks for such tasks every 10 s (sooner for a short timeout), not kombu's 100 s.
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
 
 # --- People ---------------------------------------------------------------------------------------
 # Roles in places are not Django permissions: wellbeing/access.py decides them. django-axes

@@ -32,6 +32,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from interventions import budget_resources, resources
 from interventions.models import ImportJob
@@ -424,8 +425,18 @@ def import_job_progress(job: ImportJob) -> Progress:
     """How far a check or commit has gone: the job's own count, or the commit's (in the cache)."""
     done = job.rows_done
     if job.status == ImportJob.Status.COMMITTING:
-        done = max(done, cache.get(_progress_key(job.pk)) or 0)
+        done = max(done, _commit_progress(job.pk))
     return Progress(done=min(done, job.rows_total), total=job.rows_total)
+
+
+def _commit_progress(job_pk: int) -> int:
+    """The rows a commit has reported done in the cache. With Redis unreachable, none: the page
+    shows the job's own count rather than failing."""
+    try:
+        return cache.get(_progress_key(job_pk)) or 0
+    except RedisError:
+        logger.warning("The cache is unreachable: import job %s shows no commit progress", job_pk)
+        return 0
 
 
 # --- What the pages show ---------------------------------------------------------------------------------
