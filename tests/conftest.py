@@ -82,6 +82,29 @@ def cast(reference_data) -> Cast:
     )
 
 
+FIGURES_KEY = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def figures(request) -> list[str]:
+    """Lines of measured figures (load, schemathesis examples, fault recovery times) that the run
+    prints at its end, pass or fail, so the CI log carries them. Figures, never assertions on time."""
+    lines = request.config.stash.setdefault(FIGURES_KEY, [])
+    start = len(lines)
+    yield lines
+    # Name the test in front of what it added.
+    if len(lines) > start:
+        lines.insert(start, f"{request.node.nodeid}:")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    lines = config.stash.get(FIGURES_KEY, [])
+    if lines:
+        terminalreporter.section("figures")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """With REQUIRE_SERVICES=1 (CI), a skipped test fails the run: nothing may hide behind a skip."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
