@@ -5,13 +5,13 @@ PYTHON ?= python3
 PORT ?= 8000
 VENV := .venv
 # Our Python code that ships or runs against a server (tests are checked by ruff's S rules).
-BANDIT_PATHS := config wellbeing partnerships interventions benchmarks
+BANDIT_PATHS := config wellbeing partnerships interventions api benchmarks
 PY := $(VENV)/bin/python
 
 # The embedded default: SQLite, Celery eager, DEBUG on. Override any of these in the environment.
 export DEBUG ?= 1
 
-.PHONY: run test setup lint format bench clean check-python
+.PHONY: run test setup lint format bench load clean check-python
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -63,6 +63,11 @@ bench: setup
 	$(PY) benchmarks/gap_analysis.py
 	$(PY) benchmarks/budgets.py
 	$(PY) benchmarks/partnerships.py
+
+# The load test: 50 people for 60 s against gunicorn under production settings, on PostgreSQL
+# (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/shift_bench_load, created if missing).
+load: setup
+	$(PY) benchmarks/load.py --collectstatic
 
 clean:
 	rm -rf $(VENV) node_modules build test-artifacts db.sqlite3 test-db-*.sqlite3

@@ -49,9 +49,14 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
+    "knox",
     "wellbeing.apps.WellbeingConfig",
     "partnerships.apps.PartnershipsConfig",
     "interventions.apps.InterventionsConfig",
+    # The read API: an adapter over the three apps above (none of them imports it).
+    "api.apps.ApiConfig",
 ]
 
 MIDDLEWARE = [
@@ -291,3 +296,54 @@ IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", default=200)
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Exports are written by wellbeing/spreadsheets.py (write_csv, write_xlsx), which passes every
 # cell through its escape_formula; import-export's own export escaping is never on that path.
+
+# --- The read API (api/) --------------------------------------------------------------------------
+# Read-only JSON for analysts, under /api/v1/. A person's own tokens (django-rest-knox: only a hash
+# is stored) or their signed-in session. JSON only: DRF's browsable renderer has inline script,
+# which the CSP refuses; /api/v1/docs/ is our own page built from the OpenAPI schema.
+KNOX_TOKEN_MODEL = "api.ApiToken"  # noqa: S105 - a model's name, not a secret
+# Knox's own migrations would create the table of the token model ours replaces: a table no model
+# manages, whose key to the users stops PostgreSQL emptying them between tests. Without them,
+# Django creates no table for a replaced model.
+MIGRATION_MODULES = {"knox": None}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Shift the Dial read API",
+    "DESCRIPTION": (
+        "Read-only JSON for analysts: a place's wellbeing outcomes, interventions and their contributions, "
+        "the gap analysis, partnerships and delivery groups, strategic alignment and budgets. Every address "
+        "under /places/{place_slug}/ answers only for people who are members of that place."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, so the schema's enumerations read as what they are.
+    "ENUM_NAME_OVERRIDES": {
+        "InterventionKindEnum": "interventions.models.Intervention.Kind",
+        "InterventionLevelEnum": "interventions.models.Intervention.Level",
+        "InterventionStatusEnum": "interventions.models.Intervention.Status",
+        "EffectivenessEnum": "interventions.models.Contribution.Effectiveness",
+        "GapStatusEnum": "interventions.gap_analysis.Status",
+        "PlaceKindEnum": "wellbeing.models.Place.Kind",
+        "PlanKindEnum": "wellbeing.models.StrategicPlan.Kind",
+        "PlanStatusEnum": "wellbeing.models.StrategicPlan.Status",
+        "BudgetKindEnum": "wellbeing.models.BudgetLine.Kind",
+        "PartnershipKindEnum": "partnerships.models.Partnership.Kind",
+    },
+}
+# Tokens last as long as the person chose when they made one (api/forms.py); this is the default.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=90),
+    "AUTO_REFRESH": False,
+}

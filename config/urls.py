@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api import profile_views
 from wellbeing import views as wellbeing_views
 from wellbeing.access import public_view, signed_in_view
 from wellbeing.forms import ChangePasswordForm, SignInForm
@@ -23,6 +24,11 @@ urlpatterns = [
         signed_in_view()(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
+    path("accounts/profile/", profile_views.profile, name="profile"),
+    path("accounts/profile/tokens/", profile_views.token_create, name="token_create"),
+    path("accounts/profile/tokens/revoke/", profile_views.token_revoke, name="token_revoke"),
+    # /api/v1/: the read API (api/urls.py)
+    path("api/v1/", include("api.urls")),
     path("", include("wellbeing.urls")),
     path("", include("partnerships.urls")),
     path("", include("interventions.urls")),

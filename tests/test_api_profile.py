@@ -1,0 +1,95 @@
+"""The profile page: a person makes, sees and revokes their own API tokens (api/profile_views.py)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from api import services
+from api.models import ApiToken
+
+
+def _create(client, **data):
+    return client.post("/accounts/profile/tokens/", {"name": "Power BI", "expires_in": "90", **data})
+
+
+def _api(token: str):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client.get("/api/v1/places/")
+
+
+def test_a_new_token_is_shown_once_and_works(client, cast):
+    client.force_login(cast.a.analyst)
+    response = _create(client)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    token = response.context["new_token"]
+    page = response.content.decode()
+    assert token in page
+    assert "This is the only time it is shown" in page
+    stored = ApiToken.objects.get(user=cast.a.analyst)
+    assert stored.name == "Power BI"
+    assert token not in (stored.digest, stored.token_key)  # only a hash and a prefix are kept
+    assert timedelta(days=89) < stored.expiry - timezone.now() <= timedelta(days=90)
+    assert _api(token).status_code == 200
+
+    again = client.get("/accounts/profile/").content.decode()
+    assert token not in again
+    assert stored.token_key in again  # the prefix, so the person can tell which is which
+    assert "Power BI" in again
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"name": ""}, "name", "Enter what the token is for"),
+        ({"name": "x" * 101}, "name", "What the token is for must be 100 characters or fewer"),
+        ({"expires_in": ""}, "expires_in", "Choose when the token should stop working"),
+        ({"expires_in": "3650"}, "expires_in", "Choose 30 days, 90 days or 1 year"),
+    ],
+)
+def test_a_token_form_with_a_mistake_says_what_and_makes_nothing(client, cast, data, field, message):
+    client.force_login(cast.a.analyst)
+    response = _create(client, **data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [message]
+    assert message in response.content.decode()
+    assert not response.context["new_token"]
+    assert not ApiToken.objects.exists()
+
+
+def test_revoking_a_token_stops_it_at_once(client, cast):
+    client.force_login(cast.a.analyst)
+    token = _create(client).context["new_token"]
+    kept = _create(client, name="Notebook").context["new_token"]
+    digest = ApiToken.objects.get(name="Power BI").digest
+    response = client.post("/accounts/profile/tokens/revoke/", {"token": digest}, follow=True)
+    assert "The token ‘Power BI’ was revoked: it no longer works." in response.content.decode()
+    assert _api(token).status_code == 401
+    assert _api(kept).status_code == 200
+
+
+def test_nobody_can_revoke_another_persons_token(client, cast):
+    _, token = services.token_create(user=cast.a.officer, name="Officer's", expires_in_days=30)
+    client.force_login(cast.a.analyst)
+    response = client.post("/accounts/profile/tokens/revoke/", {"token": ApiToken.objects.get().digest}, follow=True)
+    assert "That token had already been revoked or had expired." in response.content.decode()
+    assert _api(token).status_code == 200
+
+
+def test_the_profile_lists_only_the_persons_working_tokens(client, cast):
+    services.token_create(user=cast.a.officer, name="Someone else's", expires_in_days=30)
+    services.token_create(user=cast.a.analyst, name="Old one", expires_in_days=30)
+    ApiToken.objects.filter(name="Old one").update(expiry=timezone.now() - timedelta(minutes=1))
+    services.token_create(user=cast.a.analyst, name="Current one", expires_in_days=30)
+    client.force_login(cast.a.analyst)
+    response = client.get("/accounts/profile/")
+    assert [t.name for t in response.context["tokens"]] == ["Current one"]
+    assert "Someone else" not in response.content.decode()
+
+
+def test_the_profile_is_linked_from_every_signed_in_page(client, cast):
+    client.force_login(cast.a.viewer)
+    assert 'href="/accounts/profile/"' in client.get("/").content.decode()
