@@ -20,7 +20,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
@@ -36,6 +35,7 @@ from interventions.gap_analysis import (
     spend_sentence,
 )
 from interventions.models import Contribution, GapReport, Intervention
+from wellbeing.background import queue_or_record
 from wellbeing.models import Place, User
 from wellbeing.spreadsheets import escape_formula, write_csv
 
@@ -154,13 +154,9 @@ def gap_report_request(*, place: Place, user: User, file_format: str, query: str
 def _queue_build(report_pk: int) -> None:
     from interventions.tasks import gap_report_build as build_task
 
-    try:
-        build_task.delay(report_pk)
-    except OperationalError:
-        logger.exception("Could not queue gap report %s: the Celery broker is unreachable", report_pk)
-        GapReport.objects.filter(pk=report_pk, status=GapReport.Status.QUEUED).update(
-            status=GapReport.Status.FAILED, error=BACKGROUND_UNAVAILABLE, finished_at=timezone.now()
-        )
+    unqueued = GapReport.objects.filter(pk=report_pk, status=GapReport.Status.QUEUED)
+    record = {"status": GapReport.Status.FAILED, "error": BACKGROUND_UNAVAILABLE, "finished_at": timezone.now()}
+    queue_or_record(build_task, report_pk, unqueued=unqueued, record=record)
 
 
 def gap_report_build(*, report_pk: int) -> None:

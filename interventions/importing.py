@@ -4,10 +4,14 @@
                                      │ (a dry run: nothing written)   │ (one transaction)
                                      ▼                                ▼
                                    FAILED                       READY again, with a message,
-                                 (file unreadable)              if rows fail now (nothing written)
+                                 (file unreadable, or the       if rows fail now or the broker is
+                                  broker is unreachable)        unreachable (nothing written)
 
 Files with more than settings.IMPORT_INLINE_MAX_ROWS rows are checked and committed by Celery
-tasks (interventions/tasks.py); smaller ones within the request.
+tasks (interventions/tasks.py); smaller ones within the request. When the Celery broker cannot be
+reached, nothing is lost and the page says so: a large upload is kept as a FAILED job saying the
+background service is unavailable (the person uploads it again later), and a commit puts the
+checked job back to READY, so the person can import it once the service is back.
 
 Kinds: a job imports interventions or budget lines (`ImportJob.kind`). IMPORT_KINDS is the one
 place that says, for each kind, which resource and headings read the file, which permission and
@@ -31,12 +35,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Now
 from django.utils import timezone
 from redis.exceptions import RedisError
 
 from interventions import budget_resources, resources
 from interventions.models import ImportJob
 from interventions.spreadsheets import Sheet, SpreadsheetError, megabytes, read_spreadsheet
+from wellbeing.background import queue_or_record
 from wellbeing.models import Place, User
 
 logger = logging.getLogger(__name__)
@@ -60,6 +67,15 @@ ROWS_NOW_FAIL = (
     "{verb} problems. The rows are checked again below."
 )
 CHOOSE_TO_SKIP = "{count} {have} problems: fix the file and upload it again, or choose to skip the rows with problems"
+# The broker is unreachable (Redis stopped): said on the job, for the person.
+CHECK_UNAVAILABLE = (
+    "Your file was not checked: large files are checked by the background service, which is not running "
+    "just now. Nothing was imported. Upload the file again in a few minutes."
+)
+COMMIT_UNAVAILABLE = (
+    "Nothing was imported: large files are imported by the background service, which is not running just "
+    "now. The checked file is kept: try importing it again in a few minutes."
+)
 
 
 class ImportRefused(Exception):
@@ -186,7 +202,8 @@ def import_job_create(
 ) -> ImportJob:
     """Keep the uploaded file as a job and check it (now, or on a worker for a large file).
 
-    Raises SpreadsheetError when the file cannot be read; then nothing is kept."""
+    Raises SpreadsheetError when the file cannot be read; then nothing is kept. A large file whose
+    check cannot be queued (the broker is unreachable) is kept, FAILED with CHECK_UNAVAILABLE."""
     if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
         raise SpreadsheetError(
             f"The file is {megabytes(upload.size)}; the largest file you can import is "
@@ -206,9 +223,16 @@ def import_job_create(
         rows_total=len(sheet),
     )
     if _runs_on_worker(job):
-        from interventions.tasks import import_check
-
-        transaction.on_commit(lambda: import_check.delay(job.pk))
+        transaction.on_commit(
+            lambda: _queue(
+                "import_check",
+                job.pk,
+                if_refused=ImportJob.Status.CHECKING,
+                then={"status": ImportJob.Status.FAILED, "error": CHECK_UNAVAILABLE, "finished_at": Now()},
+            )
+        )
+        # Outside any outer transaction the check is queued (or refused) by now.
+        job.refresh_from_db(fields=["status", "error", "finished_at"])
     else:
         import_job_check(job_pk=job.pk, sheet=sheet)
         job.refresh_from_db()
@@ -217,6 +241,15 @@ def import_job_create(
 
 def _runs_on_worker(job: ImportJob) -> bool:
     return job.rows_total > settings.IMPORT_INLINE_MAX_ROWS
+
+
+def _queue(task_name: str, job_pk: int, *args, if_refused: str, then: dict) -> None:
+    """Send the job's task (interventions/tasks.py) to a worker; when the broker cannot be reached,
+    update the job, still in status `if_refused`, with `then` instead."""
+    from interventions import tasks
+
+    unqueued = ImportJob.objects.filter(pk=job_pk, status=if_refused)
+    queue_or_record(getattr(tasks, task_name), job_pk, *args, unqueued=unqueued, record=then)
 
 
 # --- Check -----------------------------------------------------------------------------------------------
@@ -293,16 +326,29 @@ def rows_to_import(job: ImportJob) -> int:
 def import_job_commit(*, job: ImportJob, user: User, skip_problem_rows: bool) -> None:
     """Import the checked rows, all or nothing. With problem rows, only when the person chose to
     skip them. Runs now for a small file, on a worker for a large one; a job that is not READY
-    (already imported, or being imported) is left as it is."""
+    (already imported, or being imported) is left as it is. When a large file's commit cannot be
+    queued (the broker is unreachable), the job is READY again with COMMIT_UNAVAILABLE."""
     problems = rows_with_problems(job)
     if job.status == ImportJob.Status.READY and problems and not skip_problem_rows:
         raise ImportRefused(CHOOSE_TO_SKIP.format(count=_rows(problems), have="has" if problems == 1 else "have"))
     if _runs_on_worker(job):
         with transaction.atomic():
             if _claim(job, user=user, skip_problem_rows=skip_problem_rows):
-                from interventions.tasks import import_commit
-
-                transaction.on_commit(lambda: import_commit.delay(job.pk, user.pk))
+                # Refused, nothing was written: the job is as it was when checked, to import later.
+                transaction.on_commit(
+                    lambda: _queue(
+                        "import_commit",
+                        job.pk,
+                        user.pk,
+                        if_refused=ImportJob.Status.COMMITTING,
+                        then={
+                            "status": ImportJob.Status.READY,
+                            "rows_done": F("rows_total"),
+                            "result": {},
+                            "error": COMMIT_UNAVAILABLE,
+                        },
+                    )
+                )
         return
     try:
         with transaction.atomic():
@@ -357,14 +403,13 @@ def _commit(job_pk: int, user: User) -> None:
         raise RuntimeError(f"Import job {job.pk} has problem rows and nobody chose to skip them")
     expected = {row["row"]: (row["pk"], row["version"]) for row in preview_rows}
     rows = [(number, cells) for number, cells in sheet.rows if number not in skipped]
-    progress_key = _progress_key(job.pk)
-    done = 0
+    done, reporting = 0, True
 
     def on_row(number: int) -> None:
-        nonlocal done
+        nonlocal done, reporting
         done += 1
-        if done % PROGRESS_EVERY_ROWS == 0:
-            cache.set(progress_key, done, PROGRESS_TIMEOUT_SECONDS)
+        if reporting and done % PROGRESS_EVERY_ROWS == 0:
+            reporting = _report_commit_progress(job.pk, done)
 
     resource = kind.resource(
         place=job.place, user=user, expected=expected, change_reason=f"Imported from {job.filename}", on_row=on_row
@@ -390,7 +435,7 @@ def _commit(job_pk: int, user: User) -> None:
         "organisations_added": preview["new_organisations"],
     }
     job.save(update_fields=["status", "rows_done", "finished_at", "result"])
-    transaction.on_commit(lambda: cache.delete(progress_key))
+    transaction.on_commit(lambda: _forget_commit_progress(job.pk))
 
 
 def _recheck_after_refusal(job_pk: int, problems: int) -> None:
@@ -399,7 +444,7 @@ def _recheck_after_refusal(job_pk: int, problems: int) -> None:
     ImportJob.objects.filter(pk=job_pk, status__in=[ImportJob.Status.READY, ImportJob.Status.COMMITTING]).update(
         status=ImportJob.Status.CHECKING, rows_done=0
     )
-    cache.delete(_progress_key(job_pk))
+    _forget_commit_progress(job_pk)
     import_job_check(job_pk=job_pk)
     ImportJob.objects.filter(pk=job_pk).update(
         error=ROWS_NOW_FAIL.format(count=_rows(problems), verb="has" if problems == 1 else "have")
@@ -437,6 +482,25 @@ def _commit_progress(job_pk: int) -> int:
     except RedisError:
         logger.warning("The cache is unreachable: import job %s shows no commit progress", job_pk)
         return 0
+
+
+def _report_commit_progress(job_pk: int, done: int) -> bool:
+    """Put how far a commit has got in the cache; False when the cache is unreachable, so the
+    commit goes on without it (an import within the request needs no Redis) and stops trying
+    (each try can wait for the connect timeout)."""
+    try:
+        cache.set(_progress_key(job_pk), done, PROGRESS_TIMEOUT_SECONDS)
+    except RedisError:
+        logger.warning("The cache is unreachable: import job %s goes on without reporting progress", job_pk)
+        return False
+    return True
+
+
+def _forget_commit_progress(job_pk: int) -> None:
+    try:
+        cache.delete(_progress_key(job_pk))
+    except RedisError:  # it expires after PROGRESS_TIMEOUT_SECONDS, and is read only while committing
+        logger.warning("The cache is unreachable: import job %s's commit progress is left to expire", job_pk)
 
 
 # --- What the pages show ---------------------------------------------------------------------------------
