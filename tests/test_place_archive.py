@@ -31,6 +31,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from interventions.models import Contribution, GapReport, ImportJob, Intervention
+from partnerships.models import DeliveryGroup, Organisation
 from tests.factories import (
     BudgetLineFactory,
     BudgetShareFactory,
@@ -53,6 +54,7 @@ from tests.factories import (
     UserFactory,
     WellbeingOutcomeFactory,
 )
+from wellbeing import place_archive
 from wellbeing.models import (
     CwbPillar,
     FairWorkCriterion,
@@ -167,6 +169,9 @@ def _rich_place(cast) -> dict:
         preview={"rows": [{"title": "Café £5", "errors": []}], "total": 1, "nothing": None},
         result={"created": 1},
     )
+    ImportJob.objects.create(  # a cell far beyond the csv module's default limit of 128 KiB
+        place=place, uploaded_by=officer, filename="large.xlsx", file_format="xlsx", content=bytes(range(256)) * 800
+    )
     GapReport.objects.create(
         place=place, requested_by=admin, file_format=GapReport.Format.CSV, content=b"Priority,Outcome\r\n1,x\r\n"
     )
@@ -189,6 +194,7 @@ def _export(place) -> bytes:
 
 
 def _tables(archive: bytes) -> dict[str, list[list[str]]]:
+    csv.field_size_limit(place_archive.MAX_UNPACKED_BYTES)  # a cell holds a whole spreadsheet, as on restore
     with zipfile.ZipFile(io.BytesIO(archive)) as opened:
         return {
             name: list(csv.reader(io.StringIO(opened.read(name).decode(), newline="")))
@@ -239,7 +245,7 @@ def _rewritten(archive: bytes, *, drop: str = "", change: dict | None = None, up
     source = zipfile.ZipFile(io.BytesIO(archive))
     manifest = manifest or json.loads(source.read(MANIFEST))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for name in source.namelist():
             if name in (drop, MANIFEST):
                 continue
@@ -247,7 +253,7 @@ def _rewritten(archive: bytes, *, drop: str = "", change: dict | None = None, up
             if name in change and update_manifest:
                 entry = next(t for t in manifest["tables"] if t["file"] == name)
                 entry["sha256"] = hashlib.sha256(data).hexdigest()
-                entry["rows"] = data.decode().count("\r\n") - 1
+                entry["rows"] = len(list(csv.reader(io.StringIO(data.decode(), newline="")))) - 1
             target.writestr(name, data)
         target.writestr(MANIFEST, json.dumps(manifest))
     return out.getvalue()
@@ -297,6 +303,8 @@ def test_no_row_of_another_place_and_no_password_is_in_the_archive(cast):
         if "place_id" in rows[0]:
             column = rows[0].index("place_id")
             assert {row[column] for row in rows[1:]} <= {str(cast.a.place.pk), "\\N"}, name
+    # Never API tokens (api_apitoken), sessions or login attempts: only the three apps' tables.
+    assert {name.split(".")[0] for name in _tables(archive)} == {"wellbeing", "partnerships", "interventions"}
     users = _tables(archive)["wellbeing.user.csv"]
     assert users[0] == ["id", "username", "first_name", "last_name", "email", "is_active", "date_joined"]
     assert {row[1] for row in users[1:]} == {f"a-{role}" for role in ("viewer", "analyst", "officer")} | {
@@ -325,7 +333,7 @@ def test_values_are_written_losslessly(cast):
     assert "true" in column("wellbeing.user.csv", "is_active")
     preview = json.loads(column("interventions.importjob.csv", "preview")[0])
     assert preview == {"nothing": None, "rows": [{"errors": [], "title": "Café £5"}], "total": 1}
-    assert column("interventions.importjob.csv", "content") == [base64.b64encode(bytes(range(256))).decode()]
+    assert column("interventions.importjob.csv", "content")[0] == base64.b64encode(bytes(range(256))).decode()
     assert "=SUM(A1)" in column("wellbeing.wellbeingoutcome.csv", "drivers")[1]  # no formula escape
     titles = column("interventions.intervention.csv", "title")
     assert "Young Person's Guarantee" in titles  # the shared national intervention it refers to
@@ -394,12 +402,18 @@ def test_a_council_area_from_the_reference_data_is_filled_not_duplicated(cast):
 
 
 @pytest.fixture
-def archived(cast):
-    """Place A's archive, with place A then removed from this database; and the row counts then."""
+def archived_rich_place(cast):
+    """Place A's archive, with place A then removed from this database; and the rows made for it."""
     made = _rich_place(cast)
     archive = _export(cast.a.place)
     _without_place_data(cast.a.place, people=[made["former"]])
-    return archive, _counts()
+    return archive, made
+
+
+@pytest.fixture
+def archived(archived_rich_place):
+    """Place A's archive, with place A then removed from this database; and the row counts then."""
+    return archived_rich_place[0], _counts()
 
 
 def _refused(archive: bytes, message: str, before: dict) -> None:
@@ -460,8 +474,10 @@ def test_a_row_the_database_refuses_leaves_nothing_restored(archived):
         (lambda m: m.update(format_version=2), "The archive is format version 2"),
         (lambda m: m["migrations"].update(wellbeing=["0099_future"]), "made by a different version"),
         (lambda m: m.pop("format"), "This is not a place archive"),
+        (lambda m: m["place"].update(slug="place-b"), "The manifest is for another place than wellbeing.place.csv"),
+        (lambda m: m.update(tables=["wellbeing.place.csv"]), "manifest.json is not a place archive's manifest"),
     ],
-    ids=["format version", "migrations", "not an archive"],
+    ids=["format version", "migrations", "not an archive", "another place", "no table entries"],
 )
 def test_a_manifest_from_elsewhere_is_refused(archived, damage, message):
     archive, before = archived
@@ -481,6 +497,97 @@ def test_missing_reference_data_is_refused(archived):
     _refused(
         _rewritten(archive, change={"wellbeing.cwbpillar.csv": _csv_bytes(rows)}),
         "Reference data is missing here (Community Wealth Building pillars: no-such-pillar)",
+        before,
+    )
+
+
+def test_a_cell_of_the_wrong_kind_is_refused_naming_the_line(archived):
+    archive, before = archived
+    rows = _tables(archive)["wellbeing.observation.csv"]
+    rows[2][rows[0].index("date")] = "31/03/2024"
+    _refused(
+        _rewritten(archive, change={"wellbeing.observation.csv": _csv_bytes(rows)}),
+        "wellbeing.observation.csv, line 3: a cell cannot be read (“31/03/2024” value has an invalid date format.",
+        before,
+    )
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(archived, monkeypatch):
+    archive, before = archived
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        unpacked = sum(member.file_size for member in opened.infolist())
+    monkeypatch.setattr(place_archive, "MAX_UNPACKED_BYTES", unpacked + (1 << 20))
+    bomb = _rewritten(archive, change={"wellbeing.observation.csv": b"\0" * (4 << 20)}, update_manifest=False)
+    assert len(bomb) < len(archive) + (64 << 10)  # 4 MiB of zeros packs into a few KiB
+    _refused(bomb, "more than the", before)
+
+
+@pytest.mark.parametrize("name", ["../../etc/cron.d/evil", "wellbeing.secret.csv"])
+def test_a_file_a_place_archive_does_not_hold_is_refused(archived, name):
+    archive, before = archived
+    out = io.BytesIO(archive)
+    with zipfile.ZipFile(out, "a") as opened:
+        opened.writestr(name, "id\r\n")
+    _refused(out.getvalue(), f"The archive holds files a place archive does not: {name}.", before)
+
+
+def test_a_history_row_of_another_place_is_refused(archived, cast):
+    """History rows refer to their place loosely (no constraint): the restore checks each row is the place's."""
+    archive, before = archived
+    rows = _tables(archive)["wellbeing.historicalwellbeingoutcome.csv"]
+    rows[1][rows[0].index("place_id")] = str(cast.b.place.pk)
+    _refused(
+        _rewritten(archive, change={"wellbeing.historicalwellbeingoutcome.csv": _csv_bytes(rows)}),
+        f"wellbeing.historicalwellbeingoutcome.csv: the rows with ids {rows[1][rows[0].index('history_id')]} "
+        "do not belong to Place A (through place).",
+        before,
+    )
+
+
+def test_a_history_row_taking_the_id_of_another_places_object_is_refused(archived, cast):
+    archive, before = archived
+    theirs = WellbeingOutcome.objects.get(place=cast.b.place)
+    rows = _tables(archive)["wellbeing.historicalwellbeingoutcome.csv"]
+    rows[1][0] = str(theirs.pk)
+    _refused(
+        _rewritten(archive, change={"wellbeing.historicalwellbeingoutcome.csv": _csv_bytes(rows)}),
+        f"holds the history of wellbeing.WellbeingOutcome ids {theirs.pk}, which are not in the archive",
+        before,
+    )
+    assert theirs.history.count() == 1
+
+
+def test_a_national_organisation_here_with_the_same_name_and_another_id_is_used(archived_rich_place):
+    archive, made = archived_rich_place
+    body = made["national_body"]
+    Organisation.objects.filter(pk=body.pk).update(name="Skills Development Scotland (before 2024)")
+    here = OrganisationFactory(place=None, name="skills development scotland")
+
+    result = _restore(archive)
+    group = DeliveryGroup.objects.get(partnership__place=result.place)
+    assert group.lead_organisation == here and set(group.members.all()) == {here, group.members.get(place=result.place)}
+    assert Organisation.objects.filter(place=None, name__iexact="Skills Development Scotland").count() == 1
+    assert result.shared_existing == 2  # the organisation, by name, and the national intervention, by id
+
+
+def test_a_national_organisation_whose_id_is_taken_here_gets_a_new_id(archived_rich_place):
+    archive, made = archived_rich_place
+    body = made["national_body"]
+    Organisation.objects.filter(pk=body.pk).update(name="Another national body")
+
+    result = _restore(archive)
+    restored = Organisation.objects.get(place=None, name="Skills Development Scotland")
+    assert restored.pk != body.pk and Organisation.objects.get(pk=body.pk).name == "Another national body"
+    assert DeliveryGroup.objects.get(partnership__place=result.place).lead_organisation == restored
+    assert Intervention.objects.get(place=result.place, title__startswith="Intervention").partners.get() == restored
+
+
+def test_a_username_here_with_another_email_is_refused(archived):
+    archive, before = archived
+    User.objects.filter(username="a-officer").update(email="someone.else@example.org")
+    _refused(
+        archive,
+        "This database has other people with usernames in the archive (a-officer: the email addresses differ).",
         before,
     )
 
@@ -569,11 +676,19 @@ def test_an_archive_restored_into_an_empty_database_has_every_row(cast, empty_da
         "shell",
         "--no-imports",
         "-c",
-        "from wellbeing.models import Place, WellbeingOutcome; "
-        "o = WellbeingOutcome.objects.create(place=Place.objects.get(slug='place-a'), title='New', priority_rank=9); "
-        "o.title = 'Newer'; o.save(); print(o.history.count())",
+        "from wellbeing.models import Place, User, WellbeingOutcome; "
+        "from partnerships.models import Organisation; from interventions.models import Contribution, Intervention; "
+        "p = Place.objects.get(slug='place-a'); u = User.objects.create_user('new-person'); "
+        "p.memberships.create(user=u, role='officer'); "
+        "o = WellbeingOutcome.objects.create(place=p, title='New', priority_rank=9); "
+        "o.title = 'Newer'; o.save(); org = Organisation.objects.create(place=p, name='New college'); "
+        "i = Intervention.objects.create(place=p, title='New work', owner=u, lead_organisation=org); "
+        "i.partners.add(org, *Organisation.objects.filter(place=None)); "
+        "Contribution.objects.create(intervention=i, outcome=o, strength='primary', effectiveness='moderate', "
+        "basis='monitored', assessed_on='2025-01-01'); "
+        "print(o.history.count(), i.history.count(), i.partners.count())",
     )
-    assert added.strip() == "2"
+    assert added.split() == ["2", "2", "2"]  # created, changed; created, partners added
     # Restoring again is refused, and says why.
     env = {**os.environ, "DEBUG": "1", "DATABASE_URL": empty_database}
     refused = subprocess.run(

@@ -15,7 +15,8 @@ rest, so it imports no app above it:
   username, names, email, active flag and date joined — never password hashes, staff or superuser
   flags. People restored into a database where their username is new get an unusable password, so
   cannot sign in until an operator gives them one (`manage.py changepassword <username>`, there is
-  no self-service reset yet); a username that already exists there keeps its account unchanged.
+  no self-service reset yet); a username that already exists there with the same email address
+  keeps its account unchanged (with another address it is someone else, and the restore is refused).
 - uploaded spreadsheets (ImportJob.content) and written gap reports (GapReport.content) are kept,
   base64-encoded in their CSV cell: they are the place's record of what was imported and sent.
 
@@ -31,10 +32,14 @@ NULL is `\\N`; a text value that starts with a backslash gets one more (so `\\N`
 decimals as written (`1000.00`); JSON as JSON with sorted keys; binary as base64. No formula
 escaping (wellbeing/spreadsheets.py): this file is for machines and must come back byte for byte.
 
-Restoring (`manage.py restore_place`) checks the manifest, each file's SHA-256 and row count, the
-columns and migration state against this database, that every foreign key points at a row in the
-archive or in this database's reference data, and that the place has no data here and no row's id
-is taken; then it inserts every row in one transaction with its primary key, and resets sequences.
+Restoring (`manage.py restore_place`) checks the ZIP's files and sizes before unpacking any
+(MAX_UNPACKED_BYTES), the manifest, each file's SHA-256 and row count, the columns and migration
+state against this database, that every foreign key points at a row in the archive or in this
+database's reference data, and that the place has no data here and no row's id is taken; then it
+inserts every row in one transaction with its primary key, checks that each row is reached from the
+place as the export reached it (a history row's loose references included), and resets sequences.
+A national row already here (the same id and name, or else the only one of that name) is used as it
+is, and the archive's rows are pointed at it; one whose id another row has here gets a new id.
 """
 
 import base64
@@ -43,14 +48,17 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cached_property
 from graphlib import CycleError, TopologicalSorter
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
@@ -70,6 +78,10 @@ USER_COLUMNS = ["id", "username", "first_name", "last_name", "email", "is_active
 ARCHIVED_APPS = ("wellbeing", "partnerships", "interventions")
 CHUNK = 2000  # rows fetched at a time: one query per table whatever its size
 IN_CHUNK = 5000  # ids per IN (…) list, below SQLite's limit on parameters
+# A restore holds the archive's rows in memory: far above a real place's archive (its largest cells,
+# uploaded spreadsheets, are capped at IMPORT_MAX_UPLOAD_BYTES each), far below exhausting a server.
+MAX_UNPACKED_BYTES = 1 << 30
+MAX_MANIFEST_BYTES = 1 << 20  # a manifest lists some 70 tables in a few tens of kilobytes
 
 
 class ArchiveError(Exception):
@@ -113,6 +125,10 @@ class Table:
     def fields(self) -> list[models.Field]:
         by_attname = {f.attname: f for f in self.model._meta.concrete_fields}
         return [by_attname[column] for column in self.columns]
+
+    @cached_property
+    def decoders(self) -> list:
+        return [_decoder(f) for f in self.fields()]
 
 
 def _history_model(model):
@@ -401,9 +417,13 @@ def _open(file) -> zipfile.ZipFile:
 
 def _manifest(archive: zipfile.ZipFile) -> dict:
     try:
-        manifest = json.loads(archive.read(MANIFEST))
+        size = archive.getinfo(MANIFEST).file_size
     except KeyError:
         raise ArchiveError(f"This is not a place archive: it has no {MANIFEST}.") from None
+    if size > MAX_MANIFEST_BYTES:
+        raise ArchiveError(f"This is not a place archive: its {MANIFEST} is {size:,} bytes.")
+    try:
+        manifest = json.loads(_read_member(archive, MANIFEST))
     except ValueError as error:
         raise ArchiveError(f"{MANIFEST} is not valid JSON ({error}).") from error
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -413,11 +433,21 @@ def _manifest(archive: zipfile.ZipFile) -> dict:
             f"The archive is format version {manifest.get('format_version')!r}; "
             f"this version of Shift the Dial restores version {FORMAT_VERSION} only."
         )
+    tables = manifest.get("tables")
+    shapes = [
+        isinstance(tables, list),
+        isinstance(manifest.get("place"), dict),
+        isinstance(manifest.get("migrations"), dict),
+    ]
+    if not all(shapes) or not all(isinstance(entry, dict) for entry in tables):
+        raise ArchiveError(
+            f"{MANIFEST} is not a place archive's manifest: its place, migrations or tables are missing."
+        )
     return manifest
 
 
 def _read_tables(archive: zipfile.ZipFile, manifest: dict, tables: list[Table]) -> dict[str, _Rows]:
-    listed = {entry.get("file"): entry for entry in manifest.get("tables", [])}
+    listed = {entry.get("file"): entry for entry in manifest["tables"]}
     expected = {t.file: t for t in tables}
     if set(listed) != set(expected):
         missing, extra = sorted(set(expected) - set(listed)), sorted(set(listed) - set(expected))
@@ -427,48 +457,89 @@ def _read_tables(archive: zipfile.ZipFile, manifest: dict, tables: list[Table]) 
             + (f"; not known here: {', '.join(extra)}" if extra else "")
             + "."
         )
-    names = set(archive.namelist())
-    loaded = {}
-    for table in tables:
-        entry = listed[table.file]
-        if table.file not in names:
-            raise ArchiveError(f"The archive is incomplete: {table.file}, listed in the manifest, is missing.")
-        data = archive.read(table.file)
-        if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
-            raise ArchiveError(
-                f"{table.file} is damaged: its SHA-256 checksum does not match the manifest. "
-                "Use an undamaged copy of the archive."
-            )
-        if entry.get("columns") != table.columns:
-            raise ArchiveError(
-                f"{table.file} has columns {entry.get('columns')} but this database expects {table.columns}."
-            )
+    _check_members(archive, expected)
+    # A cell may hold a whole uploaded spreadsheet (base64), far beyond the csv module's default 128 KiB.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_UNPACKED_BYTES))
+    loaded = {table.file: _read_table(archive, table, listed[table.file]) for table in tables}
+    if len(loaded[Table(Place, ROOT).file].rows) != 1:
+        raise ArchiveError("The archive must hold exactly one place.")
+    slug = loaded[Table(Place, ROOT).file].rows[0][PLACE_COLUMNS.index("slug")]
+    if slug != manifest["place"].get("slug"):
+        raise ArchiveError(f"The manifest is for another place than {Table(Place, ROOT).file} ({slug!r}).")
+    return loaded
+
+
+def _check_members(archive: zipfile.ZipFile, expected: dict[str, Table]) -> None:
+    """Only the files an archive holds, of a size this database can take, before any is read: a
+    crafted ZIP (a member that unpacks to gigabytes, a name like ../../x) is refused unread."""
+    members = archive.infolist()
+    strange = sorted(m.filename for m in members if m.filename != MANIFEST and m.filename not in expected)
+    if strange:
+        raise ArchiveError(f"The archive holds files a place archive does not: {', '.join(strange[:5])}.")
+    missing = sorted(set(expected) - {m.filename for m in members})
+    if missing:
+        raise ArchiveError(f"The archive is incomplete: {missing[0]}, listed in the manifest, is missing.")
+    if len(members) != len({m.filename for m in members}):
+        raise ArchiveError("The archive holds the same file twice.")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ArchiveError(
+            f"The archive would unpack to {unpacked:,} bytes, more than the {MAX_UNPACKED_BYTES:,} a restore "
+            "takes. It is not a place archive made by Shift the Dial."
+        )
+    for member in members:
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ArchiveError(f"{member.filename} is compressed in a way place archives never are.")
+
+
+def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
+    info = archive.getinfo(name)
+    try:
+        with archive.open(info) as member:
+            # Never more than the size checked: read() with no size could inflate far beyond it first.
+            return member.read(info.file_size)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise ArchiveError(f"{name} is damaged ({error}). Use an undamaged copy of the archive.") from error
+
+
+def _read_table(archive: zipfile.ZipFile, table: Table, entry: dict) -> _Rows:
+    data = _read_member(archive, table.file)
+    if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+        raise ArchiveError(
+            f"{table.file} is damaged: its SHA-256 checksum does not match the manifest. "
+            "Use an undamaged copy of the archive."
+        )
+    if entry.get("columns") != table.columns:
+        raise ArchiveError(
+            f"{table.file} has columns {entry.get('columns')} but this database expects {table.columns}."
+        )
+    try:
         reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
         header = next(reader, None)
         if header != table.columns:
             raise ArchiveError(f"{table.file}: the header row does not match the manifest's columns.")
-        decoders = [_decoder(f) for f in table.fields()]
-        rows = _Rows(table)
-        for number, row in enumerate(reader, start=2):
-            if len(row) != len(decoders):
-                raise ArchiveError(
-                    f"{table.file}, line {number}: {len(row)} cells where {len(decoders)} were expected."
-                )
-            try:
-                rows.rows.append([_decode(text, decode) for text, decode in zip(row, decoders, strict=True)])
-            except (ValueError, TypeError, ArithmeticError) as error:
-                raise ArchiveError(f"{table.file}, line {number}: a cell cannot be read ({error}).") from error
-        if len(rows.rows) != entry.get("rows"):
-            raise ArchiveError(f"{table.file} has {len(rows.rows)} rows; the manifest says {entry.get('rows')}.")
-        loaded[table.file] = rows
-    if len(loaded[Table(Place, ROOT).file].rows) != 1:
-        raise ArchiveError("The archive must hold exactly one place.")
-    return loaded
+        rows = _Rows(table, [_decoded_row(table, number, row) for number, row in enumerate(reader, start=2)])
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise ArchiveError(f"{table.file} is not a CSV file in UTF-8 ({error}).") from error
+    if len(rows.rows) != entry.get("rows"):
+        raise ArchiveError(f"{table.file} has {len(rows.rows)} rows; the manifest says {entry.get('rows')}.")
+    return rows
+
+
+def _decoded_row(table: Table, number: int, row: list[str]) -> list:
+    decoders = table.decoders
+    if len(row) != len(decoders):
+        raise ArchiveError(f"{table.file}, line {number}: {len(row)} cells where {len(decoders)} were expected.")
+    try:
+        return [_decode(text, decode) for text, decode in zip(row, decoders, strict=True)]
+    except (ValueError, TypeError, ArithmeticError, ValidationError) as error:
+        reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        raise ArchiveError(f"{table.file}, line {number}: a cell cannot be read ({reason}).") from error
 
 
 def _check_migrations(manifest: dict) -> None:
     here = migration_state()
-    archived = manifest.get("migrations", {})
+    archived = manifest["migrations"]
     different = [app for app in ARCHIVED_APPS if archived.get(app) != here[app]]
     if different:
         details = "; ".join(f"{app}: archive {archived.get(app)}, here {here[app]}" for app in different)
@@ -497,26 +568,31 @@ def _check_foreign_keys(loaded: dict[str, _Rows]) -> None:
 
 
 def _insert(loaded: dict[str, _Rows]) -> RestoreResult:
-    mapping: dict[type[models.Model], dict] = {}
+    mapping: dict[type[models.Model], dict] = defaultdict(dict)
     place = _restore_place(loaded[Table(Place, ROOT).file])
     mapping[Place] = {loaded[Table(Place, ROOT).file].rows[0][0]: place.pk}
-    created, existing = _restore_people(loaded[Table(User, PEOPLE).file], mapping)
+    created, existing = _restore_people(loaded[Table(User, PEOPLE).file], mapping, place)
     for data in loaded.values():
         if data.table.role == REFERENCE:
             mapping[data.table.model] = _match_reference(data)
 
     place_data = [data for data in loaded.values() if data.table.role == PLACE]
     _refuse_if_place_has_data(place_data, place)
+    _refuse_history_of_other_rows(place_data)
     shared_existing = 0
     counts = {}
     for data in place_data:
         table, fields = data.table, data.table.fields()
         rows = [_mapped(row, fields, mapping) for row in data.rows]
+        own_rows = rows
         if table.shared_label:
-            rows, reused = _without_existing_shared(table, rows)
+            rows, renumbered, reused = _match_shared(table, rows, mapping)
+            _insert_renumbered(table, fields, renumbered, mapping)
             shared_existing += reused
+            own_rows = [row for row in rows if row[table.columns.index("place_id")] is not None]
         _refuse_taken_ids(table, [row[table.pk_index] for row in rows])
         _insert_rows(table, fields, rows)
+        _refuse_rows_of_another_place(table, [row[table.pk_index] for row in own_rows], place)
         counts[table.label] = len(data.rows)
     _reset_sequences([data.table.model for data in loaded.values() if data.table.role != REFERENCE])
     return RestoreResult(
@@ -543,11 +619,24 @@ def _restore_place(data: _Rows) -> Place:
     return existing
 
 
-def _restore_people(data: _Rows, mapping: dict) -> tuple[list[str], list[str]]:
+def _restore_people(data: _Rows, mapping: dict, place: Place) -> tuple[list[str], list[str]]:
     rows = [dict(zip(data.table.columns, row, strict=True)) for row in data.rows]
-    known = dict(User.objects.filter(username__in=[r["username"] for r in rows]).values_list("username", "pk"))
+    known = {
+        username: (pk, email)
+        for username, pk, email in User.objects.filter(username__in=[r["username"] for r in rows]).values_list(
+            "username", "pk", "email"
+        )
+    }
+    # The same username with another email is someone else: they would be given the archive's roles here.
+    strangers = sorted(r["username"] for r in rows if r["username"] in known and not _same_email(r, known))
+    if strangers:
+        raise ArchiveError(
+            f"This database has other people with usernames in the archive ({', '.join(strangers)}: the email "
+            f"addresses differ). They would be given the archive's roles in {place.name}. Rename those accounts "
+            "here, or restore into an empty database."
+        )
     taken = set(User.objects.filter(pk__in=[r["id"] for r in rows]).values_list("pk", flat=True))
-    mapping[User] = {r["id"]: known[r["username"]] for r in rows if r["username"] in known}
+    mapping[User] = {r["id"]: known[r["username"]][0] for r in rows if r["username"] in known}
     created = []
     for values in rows:
         if values["username"] in known:
@@ -559,6 +648,10 @@ def _restore_people(data: _Rows, mapping: dict) -> tuple[list[str], list[str]]:
         mapping[User][archived_pk] = person.pk
         created.append(person.username)
     return created, sorted(known)
+
+
+def _same_email(row: dict, known: dict) -> bool:
+    return row["email"].casefold() == known[row["username"]][1].casefold()
 
 
 def _match_reference(data: _Rows) -> dict:
@@ -596,29 +689,73 @@ def _refuse_if_place_has_data(place_data: list[_Rows], place: Place) -> None:
             )
 
 
-def _without_existing_shared(table: Table, rows: list[list]) -> tuple[list[list], int]:
-    """Shared national rows already here are used as they are (if they are the same rows)."""
-    columns = table.columns
-    place_at, label_at = columns.index("place_id"), columns.index(table.shared_label)
-    key = table.pk_index
-    shared = {row[key]: row for row in rows if row[place_at] is None}
-    here = {}
-    for chunk in _in_chunks(shared):
-        here.update(
-            {
-                pk: (place_id, label)
-                for pk, place_id, label in table.model._base_manager.filter(pk__in=chunk).values_list(
-                    "pk", "place_id", table.shared_label
+def _refuse_history_of_other_rows(place_data: list[_Rows]) -> None:
+    """A history row of an object not in the archive (deleted since) must not take the id of another
+    place's object here: that object's history page would show it."""
+    archived = {data.table.model: {row[data.table.pk_index] for row in data.rows} for data in place_data}
+    for data in place_data:
+        subject = getattr(data.table.model, "instance_type", None)
+        if subject not in archived or data.table.model._meta.pk.attname != "history_id":
+            continue  # not an object's history (many-to-many history rows are found through it)
+        id_at = data.table.columns.index("id")
+        absent = {row[id_at] for row in data.rows} - archived[subject]
+        for chunk in _in_chunks(absent):
+            taken = list(subject._base_manager.filter(pk__in=chunk).values_list("pk", flat=True)[:5])
+            if taken:
+                raise ArchiveError(
+                    f"{data.table.file} holds the history of {subject._meta.label} ids "
+                    f"{', '.join(map(str, taken))}, which are not in the archive but are other rows in this "
+                    "database. Restore into an empty database."
                 )
-            }
+
+
+def _match_shared(table: Table, rows: list[list], mapping: dict) -> tuple[list[list], list[list], int]:
+    """The archive's national rows, matched to this database's by id and name, or else by name alone
+    (one row of that name): a match is used as it is and the archive's rows point at it. Returns the
+    rows to insert with their ids, the national rows whose id is taken by another row (they get new
+    ids), and the number matched."""
+    columns = table.columns
+    place_at, label_at, key = columns.index("place_id"), columns.index(table.shared_label), table.pk_index
+    shared = {row[key]: row for row in rows if row[place_at] is None}
+    by_label: dict[str, list] = defaultdict(list)
+    national = table.model._base_manager.filter(place__isnull=True).order_by("pk")
+    for pk, label in national.values_list("pk", table.shared_label):
+        by_label[label.casefold()].append(pk)
+    taken = set()
+    for chunk in _in_chunks(shared):
+        taken.update(table.model._base_manager.filter(pk__in=chunk).values_list("pk", flat=True))
+    matched = {}
+    for pk, row in shared.items():
+        same_name = by_label.get(row[label_at].casefold(), [])
+        if pk in same_name or len(same_name) == 1:
+            matched[pk] = pk if pk in same_name else same_name[0]
+    mapping[table.model].update(matched)
+    renumbered = [row for pk, row in shared.items() if pk not in matched and pk in taken]
+    insert = [row for row in rows if row[key] not in matched and not (row[place_at] is None and row[key] in taken)]
+    return insert, renumbered, len(matched)
+
+
+def _insert_renumbered(table: Table, fields: list[models.Field], rows: list[list], mapping: dict) -> None:
+    pk = table.model._meta.pk
+    for row in rows:
+        obj = table.model(**dict(zip(table.columns, row, strict=True)))
+        [(new_pk, *_)] = table.model._base_manager._insert(
+            [obj], fields=[f for f in fields if f is not pk], returning_fields=[pk], raw=True
         )
-    for pk, (place_id, label) in here.items():
-        if place_id is not None or label != shared[pk][label_at]:
+        mapping[table.model][row[table.pk_index]] = new_pk
+
+
+def _refuse_rows_of_another_place(table: Table, ids: list, place: Place) -> None:
+    """Every restored row is reached from the place as the export reached it: a crafted row naming
+    another place (directly, or through a history row's loose reference) is refused."""
+    for chunk in _in_chunks(ids):
+        found = set(table.model._base_manager.filter(pk__in=chunk, **{table.path: place}).values_list("pk", flat=True))
+        stray = [pk for pk in chunk if pk not in found]
+        if stray:
             raise ArchiveError(
-                f"The archive's national {table.model._meta.verbose_name} {shared[pk][label_at]!r} (id {pk}) "
-                f"is a different row in this database ({label!r}). Restore into an empty database."
+                f"{table.file}: the rows with ids {', '.join(map(str, stray[:5]))} do not belong to {place.name} "
+                f"(through {table.path.replace('__', ' → ')}). Nothing was restored."
             )
-    return [row for row in rows if row[key] not in here], len(here)
 
 
 def _refuse_taken_ids(table: Table, ids: list) -> None:
