@@ -28,10 +28,6 @@ class OrganisationReferenceSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="The organisation's name.")
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 # --- Places ---------------------------------------------------------------------------------------
 
 
@@ -305,18 +301,13 @@ class DeliveryGroupSerializer(serializers.Serializer):
 # --- Strategic alignment --------------------------------------------------------------------------
 
 
-class NationalOutcomeSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="The NPF outcome's code.")
-    name = serializers.CharField(help_text="The NPF outcome's name.")
-
-
 class StrategicOutcomeSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="outcome.id", help_text="The strategic outcome's id.")
     title = serializers.CharField(source="outcome.title", help_text="The strategic outcome's title.")
     description = serializers.CharField(source="outcome.description", help_text="What it means.")
     plan_id = serializers.IntegerField(source="plan.id", help_text="The id of the plan it belongs to.")
     wellbeing_outcomes = OutcomeReferenceSerializer(many=True, help_text="The key wellbeing outcomes it embeds.")
-    national_outcomes = NationalOutcomeSerializer(many=True, help_text="The NPF national outcomes it serves.")
+    national_outcomes = NamedReferenceSerializer(many=True, help_text="The NPF national outcomes it serves.")
 
 
 class StrategicPlanSerializer(serializers.Serializer):
@@ -350,7 +341,7 @@ class AlignmentFlagsSerializer(serializers.Serializer):
         many=True, help_text="Priority wellbeing outcomes that no strategic outcome of a current plan embeds."
     )
     unlinked = UnlinkedSerializer(many=True, help_text="Strategic outcomes tied to no NPF national outcome.")
-    unreached = NationalOutcomeSerializer(
+    unreached = NamedReferenceSerializer(
         many=True, help_text="NPF national outcomes that no strategic outcome of a current plan serves."
     )
 

@@ -4,6 +4,7 @@ selector and filter set the matching page uses, so the API and the pages cannot 
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.functions import Lower
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -49,6 +50,16 @@ PLACE_SLUG = OpenApiParameter(
 )
 
 
+class NotForSharedCaches:
+    """Every answer is for one person (their places, their role): a proxy or CDN between them and
+    us must not keep a copy to hand to someone else, nor the browser one to show after sign-out."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)  # Cache-Control: …, no-store, private
+        return response
+
+
 @extend_schema(
     tags=["Places"],
     summary="Your places",
@@ -60,14 +71,14 @@ PLACE_SLUG = OpenApiParameter(
         404: NOT_FOUND_PAGE,
     },
 )
-class PlaceList(generics.ListAPIView):
+class PlaceList(NotForSharedCaches, generics.ListAPIView):
     serializer_class = serializers.PlaceSerializer
 
     def get_queryset(self):
         return memberships_for(self.request.user)
 
 
-class PlaceAPIView(generics.GenericAPIView):
+class PlaceAPIView(NotForSharedCaches, generics.GenericAPIView):
     """An endpoint under /places/{place_slug}/: the place is resolved for the person before anything
     else, with the permission the matching page needs."""
 
@@ -326,7 +337,7 @@ class WellbeingBudgetView(PlaceAPIView):
 
 
 @extend_schema(exclude=True)
-class NoSuchEndpoint(APIView):
+class NoSuchEndpoint(NotForSharedCaches, APIView):
     """Any other address under /api/v1/: a JSON 404 like the rest of the API, not the HTML page."""
 
     authentication_classes: list = []

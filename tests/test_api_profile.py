@@ -1,8 +1,10 @@
 """The profile page: a person makes, sees and revokes their own API tokens (api/profile_views.py)."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -77,6 +79,22 @@ def test_nobody_can_revoke_another_persons_token(client, cast):
     response = client.post("/accounts/profile/tokens/revoke/", {"token": ApiToken.objects.get().digest}, follow=True)
     assert "That token had already been revoked or had expired." in response.content.decode()
     assert _api(token).status_code == 200
+
+
+def test_making_and_revoking_tokens_need_the_pages_csrf_token(cast):
+    """Another site cannot make a token in someone's name, nor revoke theirs, through their session."""
+    _, kept = services.token_create(user=cast.a.analyst, name="Notebook", expires_in_days=30)
+    digest = ApiToken.objects.get().digest
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.a.analyst)
+    assert _create(client).status_code == 403
+    assert client.post("/accounts/profile/tokens/revoke/", {"token": digest}).status_code == 403
+    assert list(ApiToken.objects.values_list("name", flat=True)) == ["Notebook"]
+    assert _api(kept).status_code == 200
+
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get("/accounts/profile/").content.decode())
+    assert _create(client, csrfmiddlewaretoken=csrf.group(1)).status_code == 200
+    assert ApiToken.objects.count() == 2
 
 
 def test_the_profile_lists_only_the_persons_working_tokens(client, cast):
