@@ -1,6 +1,7 @@
 """What the schema says beyond what drf-spectacular reads from the views: the error answers each
 endpoint can give, so a client (and schemathesis) knows every status code it may meet."""
 
+import copy
 from dataclasses import dataclass
 
 from drf_spectacular import openapi
@@ -72,6 +73,10 @@ class PlaceFilterExtension(DjangoFilterExtension):
     priority = 1
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        # A copy: drf-spectacular reads `filter_field.field`, which builds and caches the form field
+        # on the filter set's class-level filter before it knows its model, so without a label; every
+        # later filter set copies that field, and the pages' reports said "None: Active".
+        filter_field = copy.deepcopy(filter_field)
         documented = getattr(auto_schema.view, "filter_docs", {}).get(field_name)
         if documented is None or documented.schema is None:
             parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)

@@ -123,6 +123,9 @@ def test_each_visitor_gets_what_the_api_promises(cast, places, route):
         response = getattr(client, method)(path)
         if response.status_code != status:
             problems.append(f"{method.upper()} {path} as {who}: expected {status}, got {response.status_code}")
+        # Every answer, errors included, is one person's: no shared cache may keep it.
+        if not {"private", "no-store"} <= _cache_directives(response):
+            problems.append(f"{method.upper()} {path} as {who}: Cache-Control {response.get('Cache-Control')!r}")
         if method != "head" and response.status_code != 204:
             assert response["Content-Type"] == "application/json", path
             if PLACE_B_WORD in response.content.decode() and who != "member of B":
@@ -168,6 +171,31 @@ def test_each_visitor_gets_what_the_api_promises(cast, places, route):
             "member of B",
         )
     assert not problems, "\n".join(problems)
+
+
+def _cache_directives(response) -> set[str]:
+    return {directive.strip().split("=")[0] for directive in response.get("Cache-Control", "").split(",")}
+
+
+def test_a_deactivated_persons_token_and_session_stop_working(client, cast):
+    token = token_for(cast.a.analyst)
+    client.force_login(cast.a.analyst)
+    cast.a.analyst.is_active = False
+    cast.a.analyst.save(update_fields=["is_active"])
+    by_token = client_with(token).get("/api/v1/places/")
+    assert by_token.status_code == 401
+    assert by_token.json() == {"detail": "User inactive or deleted."}
+    assert client.get("/api/v1/places/").status_code == 401
+
+
+def test_api_answers_carry_the_sites_security_headers(cast):
+    response = client_with(token_for(cast.a.viewer)).get(f"/api/v1/places/{cast.a.place.slug}/interventions/")
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert {"private", "no-store", "no-cache", "must-revalidate"} <= _cache_directives(response)
 
 
 @pytest.mark.parametrize("method", ["get", "post", "delete"])
@@ -384,6 +412,15 @@ QUERY_BUDGETS = {
     "delivery-groups/": 3 + 2 + 3,
     # + years (the year filter's choices), count, page, shares with outcomes
     "budgets/lines/": 3 + 1 + 2 + 1,
+    # Answers that are one object, not pages (the pages' own computations):
+    # + outcomes, their NPF outcomes, NPF indicators, groups per outcome, contributions with their
+    # interventions, budget lines tagged in the spend year
+    "gap-analysis/": 3 + 6,
+    # + plans, strategic outcomes, their wellbeing outcomes, their NPF outcomes, the wellbeing
+    # outcomes, the NPF outcomes, local indicators, their newest observations
+    "alignment/": 3 + 8,
+    # + outcomes, shares' spend by outcome and year, lines' totals by year
+    "budgets/": 3 + 3,
 }
 
 
@@ -454,3 +491,17 @@ def test_the_docs_page_lists_every_endpoint_with_its_fields(client, cast):
     assert "Authorization: Token" in page
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert "<script>" not in page  # no inline script (base.html's scripts all have a src)
+
+
+def test_generating_the_schema_leaves_the_pages_filter_labels_alone():
+    """drf-spectacular once cached label-less form fields on the pages' filter sets, and the gap
+    reports' cover sheets said "None: Active" (the suite caught it only in a later test file)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from interventions.filters import GapAnalysisFilter, InterventionFilter
+
+    SchemaGenerator().get_schema(request=None, public=True)
+
+    for filterset_class in (GapAnalysisFilter, InterventionFilter):
+        cached = [name for name, f in filterset_class.base_filters.items() if getattr(f, "_field", None) is not None]
+        assert cached == [], f"{filterset_class.__name__} keeps form fields built without their labels"
