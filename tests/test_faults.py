@@ -19,12 +19,13 @@ from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from api.urls import urlpatterns as api_urlpatterns
 from interventions import gap_reports
 from interventions.gap_reports import BACKGROUND_UNAVAILABLE, gap_report_request
 from interventions.models import GapReport, ImportJob, Intervention
 from tests import services
 from tests.factories import PASSWORD, ContributionFactory, InterventionFactory, WellbeingOutcomeFactory
-from tests.routes import all_routes, fill
+from tests.routes import Route, all_routes, fill
 from tests.test_authorisation_matrix import _values
 from tests.test_settings import _run
 
@@ -48,6 +49,17 @@ def _every_page(cast) -> list[str]:
         if "GET" in route.callback.access_policy.methods:
             paths.append(fill(route, _values(route, cast, cast.a, owner=cast.a.place_admin)))
     return paths
+
+
+def _every_api_address(cast) -> list[str]:
+    """The read API's GET addresses for place A: outside all_routes (its answers are JSON, walked by
+    tests/test_api.py), but served by the same app, so they must hold up without Redis too."""
+    values = {"place_slug": cast.a.place.slug, "pk": str(InterventionFactory(place=cast.a.place).pk)}
+    return [
+        fill(Route(route=f"api/v1/{pattern.pattern}", name=pattern.name, callback=pattern.callback), values)
+        for pattern in api_urlpatterns
+        if pattern.name != "not_found"
+    ]
 
 
 def _pages_of_imports_being_committed(place_cast) -> list[str]:
@@ -94,9 +106,11 @@ def _ask_for_a_report(browser: services.Browser, place) -> tuple[GapReport, str,
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_with_redis_stopped_every_page_serves_and_a_report_request_is_kept_and_said_unavailable(cast, tmp_path):
+def test_with_redis_stopped_every_page_serves_and_a_report_request_is_kept_and_said_unavailable(
+    cast, tmp_path, figures
+):
     _signs_in_for_real(cast.a.place_admin)
-    pages = _every_page(cast) + _pages_of_imports_being_committed(cast.a)
+    pages = _every_page(cast) + _pages_of_imports_being_committed(cast.a) + _every_api_address(cast)
     place = cast.a.place
     with services.redis_server(tmp_path, started=False) as redis_server:
         env = services.app_environment(REDIS_URL=redis_server.url, DATABASE_URL=services.database_url())
@@ -139,8 +153,8 @@ def test_with_redis_stopped_every_page_serves_and_a_report_request_is_kept_and_s
         assert not refused.content
     queued.refresh_from_db()
     assert queued.status == GapReport.Status.QUEUED  # untouched by the refusals after it
-    print(
-        f"\nRedis stopped: {len(pages)} pages visited, none failed (slowest {slowest:.2f} s); asking for a "
+    figures.append(
+        f"  Redis stopped: {len(pages)} pages visited, none failed (slowest {slowest:.2f} s); asking for a "
         f"report said reports are unavailable in {seconds_cold:.2f} s (Redis down since the app started) "
         f"and {seconds_warm:.2f} s (Redis stopped under the running app)."
     )
@@ -181,7 +195,7 @@ def _work_in(place_cast) -> None:
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_export_leaves_the_report_to_another_worker_which_finishes_it(cast, tmp_path):
+def test_a_worker_killed_mid_export_leaves_the_report_to_another_worker_which_finishes_it(cast, tmp_path, figures):
     if not services.uses_postgresql():
         services.skip_or_fail(
             "Needs PostgreSQL (DATABASE_URL=postgres://…): the test holds the export mid-build with LOCK TABLE."
@@ -244,8 +258,8 @@ def test_a_worker_killed_mid_export_leaves_the_report_to_another_worker_which_fi
         )
         assert re.search(r"Task interventions\.tasks\.gap_report_build\[.+\] succeeded", workers[survivor].output())
         assert GapReport.objects.count() == 1
-    print(
-        f"\nWorker killed {killed_at - delivered_at:.1f} s after taking the task; the other worker had "
+    figures.append(
+        f"  Worker killed {killed_at - delivered_at:.1f} s after taking the task; the other worker had "
         f"finished the report {finished_after:.1f} s after the kill (visibility timeout {VISIBILITY_TIMEOUT} s)."
     )
 
@@ -264,7 +278,7 @@ def _app_connections(cluster: services.PostgresCluster, database: str) -> list[i
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_after_postgresql_restarts_the_next_request_succeeds_without_restarting_the_app(cast, tmp_path):
+def test_after_postgresql_restarts_the_next_request_succeeds_without_restarting_the_app(cast, tmp_path, figures):
     if not services.uses_postgresql():
         services.skip_or_fail("Needs PostgreSQL (DATABASE_URL=postgres://…): SQLite has no server to restart.")
     _signs_in_for_real(cast.a.place_admin)
@@ -287,9 +301,15 @@ def test_after_postgresql_restarts_the_next_request_succeeds_without_restarting_
             cluster.restart()
 
             assert cluster.postmaster_pid() != server_pid
+            started = time.monotonic()
             response = browser.get(page)
+            seconds = time.monotonic() - started
             assert response.status_code == 200, f"{response.status_code}\n{app.process.output()[-5000:]}"
             assert "Place A" in response.text  # still signed in: the session is in the database
             (after,) = _app_connections(cluster, "shift_faults_restart")
             assert after != before  # a new connection, made by the app itself
             assert app.process.children() == app_workers  # the same gunicorn worker: nothing restarted
+    figures.append(
+        f"  PostgreSQL restarted under the running app: the next request answered 200 in {seconds:.2f} s "
+        "on a new connection, from the same gunicorn worker, still signed in."
+    )
