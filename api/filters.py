@@ -12,7 +12,9 @@ class PlaceFilterBackend(DjangoFilterBackend):
         data = kwargs["data"].copy()
         for name, value in getattr(view, "filter_defaults", {}).items():
             data.setdefault(name, value)
-        return {**kwargs, "data": data, "place": view.place, **view.filterset_extra_kwargs()}
+        # The organisations directory's filter set has no place-bound choices: it takes no place.
+        place = {"place": view.place} if getattr(view, "filterset_takes_place", True) else {}
+        return {**kwargs, "data": data, **place, **view.filterset_extra_kwargs()}
 
     def validated_filterset(self, request, queryset, view):
         """The bound filter set, valid, for views that need more than its queryset (the gap

@@ -16,6 +16,7 @@ def _page(request: HttpRequest, *, form: TokenForm, new_token: str = "", status:
         "tokens": selectors.tokens_for_user(user=request.user),
         "new_token": new_token,
         "memberships": memberships_for(request.user),
+        "token_limit": services.TOKEN_LIMIT,
     }
     return render(request, "api/profile.html", context, status=status)
 
@@ -31,9 +32,13 @@ def token_create(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _page(request, form=form)
-    _, secret = services.token_create(
-        user=request.user, name=form.cleaned_data["name"], expires_in_days=form.cleaned_data["expires_in"]
-    )
+    try:
+        _, secret = services.token_create(
+            user=request.user, name=form.cleaned_data["name"], expires_in_days=form.cleaned_data["expires_in"]
+        )
+    except services.TokenLimitReached as error:
+        form.add_error(None, error.message)
+        return _page(request, form=form)
     # Shown in this response only, never stored or redirected through the session.
     return _page(request, form=TokenForm(), new_token=secret)
 

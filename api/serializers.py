@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from interventions.gap_analysis import COVERAGE_FORMULA, Status
 from interventions.models import Contribution, Intervention
-from partnerships.models import Membership, Partnership
+from partnerships.models import Membership, Organisation, Partnership
 from wellbeing.models import BudgetLine, Place, Role, StrategicPlan
 
 # --- Small shared shapes ----------------------------------------------------------------------------
@@ -256,6 +256,23 @@ class GapAnalysisSerializer(serializers.Serializer):
 
 
 # --- Partnerships and delivery groups -------------------------------------------------------------
+
+
+class OrganisationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The organisation's id: what the interventions' `lead` filter takes.")
+    name = serializers.CharField(help_text="The organisation's name.")
+    sector = serializers.ChoiceField(choices=Organisation.Sector.choices, help_text="Public sector, third sector …")
+    is_anchor = serializers.BooleanField(
+        help_text="True for an anchor institution: rooted in the place and a large employer or buyer."
+    )
+    size_band = serializers.ChoiceField(
+        choices=Organisation.SizeBand.choices,
+        help_text="Its size by employees (micro, small, medium, large); empty when not known.",
+    )
+    website = serializers.CharField(help_text="Its web address, or empty.")
+    national = serializers.BooleanField(
+        source="is_national", help_text="True for a national body every place shares; false for the place's own."
+    )
 
 
 class MemberSerializer(serializers.Serializer):

@@ -1,7 +1,6 @@
 """/api/v1/: the read API (api/views.py), its OpenAPI schema and its docs page (api/docs.py)."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView
 
 from api import docs, views
 
@@ -11,7 +10,7 @@ PLACE = "places/<slug:place_slug>/"
 
 urlpatterns = [
     # /api/v1/schema/, /api/v1/docs/
-    path("schema/", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="schema"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", docs.api_docs, name="docs"),
     # /api/v1/places/
     path("places/", views.PlaceList.as_view(), name="place_list"),
@@ -20,6 +19,7 @@ urlpatterns = [
     path(f"{PLACE}interventions/", views.InterventionList.as_view(), name="intervention_list"),
     path(f"{PLACE}interventions/<int:pk>/", views.InterventionDetail.as_view(), name="intervention_detail"),
     path(f"{PLACE}gap-analysis/", views.GapAnalysisView.as_view(), name="gap_analysis"),
+    path(f"{PLACE}organisations/", views.OrganisationList.as_view(), name="organisation_list"),
     path(f"{PLACE}partnerships/", views.PartnershipList.as_view(), name="partnership_list"),
     path(f"{PLACE}delivery-groups/", views.DeliveryGroupList.as_view(), name="delivery_group_list"),
     path(f"{PLACE}alignment/", views.AlignmentView.as_view(), name="alignment"),

@@ -6,12 +6,14 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers
+from api.exceptions import JsonServerErrors
 from api.filters import PlaceFilterBackend
 from api.schema import BAD_REQUEST, ID, NOT_FOUND_PAGE, UNAUTHORISED, FilterDoc, place_responses
 from interventions import group_selectors
@@ -19,8 +21,9 @@ from interventions import selectors as intervention_selectors
 from interventions.filters import HORIZONS, GapAnalysisFilter, InterventionFilter
 from interventions.gap_analysis import gap_analysis
 from interventions.models import Contribution, GroupAssignment, Intervention
-from partnerships import partnership_selectors
+from partnerships import organisation_selectors, partnership_selectors
 from partnerships.models import DeliveryGroup, Membership, Organisation, Partnership
+from partnerships.organisation_filters import UNKNOWN_SIZE, OrganisationFilter
 from wellbeing import budget_selectors
 from wellbeing import selectors as wellbeing_selectors
 from wellbeing.access import PERMISSIONS, memberships_for, place_get_for_user, user_can
@@ -33,7 +36,7 @@ FACET_DOCS = {
     "kind": FilterDoc("Only interventions of these kinds; repeat it for several (?kind=project&kind=programme)."),
     "level": FilterDoc("Only interventions at these levels; repeat it for several."),
     "status": FilterDoc("Only interventions with these statuses; repeat it for several."),
-    "lead": FilterDoc("Only interventions led by this organisation (its id, as lead_organisation.id).", ID),
+    "lead": FilterDoc("Only interventions led by this organisation (its id, from /organisations/).", ID),
     "group": FilterDoc(
         "Only interventions this delivery group carries (its id, from /delivery-groups/), or `none` for those "
         "no delivery group of the place carries.",
@@ -50,9 +53,10 @@ PLACE_SLUG = OpenApiParameter(
 )
 
 
-class NotForSharedCaches:
+class NotForSharedCaches(JsonServerErrors):
     """Every answer is for one person (their places, their role): a proxy or CDN between them and
-    us must not keep a copy to hand to someone else, nor the browser one to show after sign-out."""
+    us must not keep a copy to hand to someone else, nor the browser one to show after sign-out.
+    (And like every API view, it answers a server error in JSON: api/exceptions.py.)"""
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -218,6 +222,43 @@ class GapAnalysisView(PlaceAPIView):
 
 @extend_schema(
     tags=["Partnerships"],
+    summary="Organisations",
+    description="The organisations directory: the place's own organisations and the national bodies every "
+    "place shares, by name, with the directory page's filters. Their ids are what the interventions' `lead` "
+    "filter takes.",
+    parameters=[PLACE_SLUG],
+    responses=place_responses(serializers.OrganisationSerializer(many=True), bad_request=True),
+)
+class OrganisationList(PlaceAPIView, generics.ListAPIView):
+    serializer_class = serializers.OrganisationSerializer
+    queryset = Organisation.objects.none()
+    filter_backends = [PlaceFilterBackend]
+    filterset_class = OrganisationFilter
+    filterset_takes_place = False
+    filter_docs = {
+        "q": FilterDoc("All or part of the organisation's name (case ignored)."),
+        "sector": FilterDoc(
+            "Only organisations of these sectors; repeat it for several (?sector=public&sector=health)."
+        ),
+        "anchor": FilterDoc("`yes`: only anchor institutions; `no`: only the others; left out: both."),
+        "size": FilterDoc(
+            f"Only organisations of these size bands; repeat it for several. `{UNKNOWN_SIZE}` is the size not known."
+        ),
+        "scope": FilterDoc("`local`: only the place's own organisations; `national`: only national bodies."),
+        "sort": FilterDoc("The order of the results, name by default; `-name` reverses it."),
+    }
+
+    def place_queryset(self, place):
+        return organisation_selectors.organisation_directory_queryset(place=place)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Ties (two names the same but for case) are broken by id, so no row repeats or goes missing between pages.
+        return queryset.order_by(*queryset.query.order_by, "pk")
+
+
+@extend_schema(
+    tags=["Partnerships"],
     summary="Partnerships",
     description="The place's partnerships with their current members and how many delivery groups each has.",
     parameters=[PLACE_SLUG],
@@ -334,6 +375,13 @@ class WellbeingBudgetView(PlaceAPIView):
 
     def get(self, request, *args, **kwargs) -> Response:
         return Response(self.get_serializer(budget_selectors.wellbeing_budget(self.place)).data)
+
+
+class SchemaView(JsonServerErrors, SpectacularAPIView):
+    """The OpenAPI schema, for anyone: it describes the API, and holds no data."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
 
 
 @extend_schema(exclude=True)

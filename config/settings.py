@@ -321,8 +321,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Shift the Dial read API",
     "DESCRIPTION": (
         "Read-only JSON for analysts: a place's wellbeing outcomes, interventions and their contributions, "
-        "the gap analysis, partnerships and delivery groups, strategic alignment and budgets. Every address "
-        "under /places/{place_slug}/ answers only for people who are members of that place."
+        "the gap analysis, the organisations directory, partnerships and delivery groups, strategic alignment "
+        "and budgets. Every address under /places/{place_slug}/ answers only for people who are members of "
+        "that place."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -7,6 +7,7 @@ asked for under place A's address; a member of the place in any role → 200; an
 HEAD or OPTIONS → 405. Place B's data never appears in an answer to a member of place A.
 """
 
+import logging
 from datetime import timedelta
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from api import services
@@ -22,6 +24,10 @@ from api.models import ApiToken
 from api.urls import urlpatterns as api_urlpatterns
 from interventions.gap_analysis import gap_analysis
 from interventions.models import Intervention
+from partnerships import organisation_selectors
+from partnerships.models import Organisation
+from partnerships.organisation_filters import OrganisationFilter
+from partnerships.organisation_selectors import organisation_directory_queryset
 from tests.factories import (
     BudgetLineFactory,
     BudgetShareFactory,
@@ -104,6 +110,7 @@ def test_every_api_route_is_walked_here():
         "intervention_list",
         "intervention_detail",
         "gap_analysis",
+        "organisation_list",
         "partnership_list",
         "delivery_group_list",
         "alignment",
@@ -290,6 +297,9 @@ def test_the_register_filters_work_as_on_the_page(cast, places):
         ("gap-analysis/", {"lead": "b-organisation"}, "lead"),
         ("budgets/lines/", {"year": "1999/00"}, "year"),
         ("budgets/lines/", {"outcome": "b-outcome"}, "outcome"),
+        ("organisations/", {"sector": "spaceship"}, "sector"),
+        ("organisations/", {"scope": "everywhere"}, "scope"),
+        ("organisations/", {"sort": "secret"}, "sort"),
     ],
 )
 def test_a_filter_that_cannot_be_used_is_400_with_a_message_for_it(cast, places, url, query, field):
@@ -389,6 +399,54 @@ def test_alignment_budgets_partnerships_and_groups(cast, places):
     assert (outcomes[0]["title"], outcomes[0]["contribution_count"]) == ("Fair work for women in Place A", 1)
 
 
+def test_the_organisations_are_the_directory_pages_with_its_filters(cast, places):
+    a = cast.a.place
+    OrganisationFactory(
+        place=None,
+        name="Skills Development Scotland",
+        sector=Organisation.Sector.PUBLIC,
+        is_anchor=True,
+        size_band=Organisation.SizeBand.LARGE,
+        website="https://www.skillsdevelopmentscotland.co.uk",
+    )
+    OrganisationFactory(place=a, name="anchor housing", sector=Organisation.Sector.HOUSING, is_anchor=True)
+    client = client_with(token_for(cast.a.viewer))
+    url = f"/api/v1/places/{a.slug}/organisations/"
+
+    def names(**query) -> list[str]:
+        response = client.get(url, query)
+        assert response.status_code == 200, response.json()
+        return [row["name"] for row in response.json()["results"]]
+
+    page = OrganisationFilter({}, queryset=organisation_directory_queryset(place=a)).qs  # the directory page's own list
+    assert names() == [organisation.name for organisation in page]
+    assert names() == ["anchor housing", "Organisation", "Skills Development Scotland"]  # case ignored
+    assert PLACE_B_WORD not in str(names())
+    national = client.get(url, {"scope": "national"}).json()["results"]
+    assert national == [
+        {
+            "id": national[0]["id"],
+            "name": "Skills Development Scotland",
+            "sector": "public",
+            "is_anchor": True,
+            "size_band": "large",
+            "website": "https://www.skillsdevelopmentscotland.co.uk",
+            "national": True,
+        }
+    ]
+    assert names(scope="local") == ["anchor housing", "Organisation"]
+    assert names(anchor="yes", scope="local") == ["anchor housing"]
+    assert names(anchor="no") == ["Organisation"]
+    assert names(sector=["housing", "public"]) == ["anchor housing", "Skills Development Scotland"]
+    assert names(size="unknown") == ["anchor housing", "Organisation"]
+    assert names(q="SKILLS") == ["Skills Development Scotland"]
+    assert names(sort="-name") == ["Skills Development Scotland", "Organisation", "anchor housing"]
+    # The ids it lists are the ones the register's `lead` filter takes.
+    lead = next(row["id"] for row in client.get(url, {"q": "Organisation"}).json()["results"])
+    led = client.get(f"/api/v1/places/{a.slug}/interventions/", {"lead": lead}).json()["results"]
+    assert [row["title"] for row in led] == ["Intervention"]
+
+
 # --- Query counts: the lists do not grow with their rows --------------------------------------------
 
 
@@ -406,6 +464,8 @@ QUERY_BUDGETS = {
     "interventions/": 3 + 2 + 4,
     # + count, page, NPF outcomes, NPF indicators
     "outcomes/": 3 + 2 + 2,
+    # + count, page
+    "organisations/": 3 + 2,
     # + count, page, current members with their organisations
     "partnerships/": 3 + 2 + 1,
     # + count, page, outcomes, members, assignments with interventions
@@ -448,6 +508,46 @@ def test_list_queries_do_not_grow_with_rows(cast, places, url):
         WellbeingOutcomeFactory(place=a).national_outcomes.set(NationalOutcome.objects.all()[:3])
     many, sql = _count(client, full)
     assert few == many == QUERY_BUDGETS[url], "\n".join(sql)
+
+
+# --- A fault of the server -------------------------------------------------------------------------
+
+
+def test_a_server_error_under_the_api_is_json_and_logged_with_its_traceback(cast, monkeypatch, caplog):
+    def broken(**kwargs):
+        raise RuntimeError("The directory's query broke")
+
+    # Forcing a fault in the code under the view (not standing in for the database).
+    monkeypatch.setattr(organisation_selectors, "organisation_directory_queryset", broken)
+    client = client_with(token_for(cast.a.viewer))
+    client.raise_request_exception = False
+    url = f"/api/v1/places/{cast.a.place.slug}/organisations/"
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get(url)
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "A server error occurred."}
+    assert {"private", "no-store"} <= _cache_directives(response)
+    assert "broke" not in response.content.decode()  # no detail of the fault for the client
+    logged = [record for record in caplog.records if record.name == "django.request"]
+    assert [record.getMessage() for record in logged] == [f"Internal Server Error: {url}"]  # once, not twice
+    assert logged[0].exc_info[0] is RuntimeError
+    assert "The directory's query broke" in caplog.text  # the traceback
+
+    # Error reporters hear of it as of any other: the test client's own receiver raises it by default.
+    client.raise_request_exception = True
+    with pytest.raises(RuntimeError, match="query broke"):
+        client.get(url)
+
+
+def test_a_fault_in_the_schema_is_json_too(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("The schema broke")
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", broken)
+    client.raise_request_exception = False
+    response = client.get("/api/v1/schema/", {"format": "json"})
+    assert (response.status_code, response.json()) == (500, {"detail": "A server error occurred."})
 
 
 # --- The schema and the docs page -------------------------------------------------------------------
@@ -496,8 +596,6 @@ def test_the_docs_page_lists_every_endpoint_with_its_fields(client, cast):
 def test_generating_the_schema_leaves_the_pages_filter_labels_alone():
     """drf-spectacular once cached label-less form fields on the pages' filter sets, and the gap
     reports' cover sheets said "None: Active" (the suite caught it only in a later test file)."""
-    from drf_spectacular.generators import SchemaGenerator
-
     from interventions.filters import GapAnalysisFilter, InterventionFilter
 
     SchemaGenerator().get_schema(request=None, public=True)

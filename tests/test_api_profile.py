@@ -62,6 +62,36 @@ def test_a_token_form_with_a_mistake_says_what_and_makes_nothing(client, cast, d
     assert not ApiToken.objects.exists()
 
 
+def test_one_token_more_than_the_limit_is_refused_with_a_message_and_nothing_made(client, cast):
+    for number in range(services.TOKEN_LIMIT - 1):
+        services.token_create(user=cast.a.analyst, name=f"Notebook {number}", expires_in_days=30)
+    # An expired token no longer counts, nor does someone else's.
+    services.token_create(user=cast.a.analyst, name="Old one", expires_in_days=30)
+    ApiToken.objects.filter(name="Old one").update(expiry=timezone.now() - timedelta(minutes=1))
+    services.token_create(user=cast.a.officer, name="Someone else's", expires_in_days=30)
+    client.force_login(cast.a.analyst)
+    assert _create(client, name="The tenth").context["new_token"]
+
+    response = _create(client, name="The eleventh")
+    assert response.status_code == 200
+    message = "You have 10 tokens, the most you can have: revoke one you no longer use first"
+    assert response.context["form"].non_field_errors() == [message]
+    page = response.content.decode()
+    assert 'class="govuk-error-summary' in page
+    assert message in page
+    assert "<title>Error: " in page
+    assert not response.context["new_token"]
+    assert not ApiToken.objects.filter(name="The eleventh").exists()
+    assert ApiToken.objects.filter(user=cast.a.analyst).count() == services.TOKEN_LIMIT + 1  # with the expired one
+    with pytest.raises(services.TokenLimitReached):
+        services.token_create(user=cast.a.analyst, name="Straight to the service", expires_in_days=30)
+
+    # Revoking one makes room for another.
+    digest = ApiToken.objects.get(name="Notebook 0").digest
+    client.post("/accounts/profile/tokens/revoke/", {"token": digest})
+    assert _api(_create(client, name="The eleventh").context["new_token"]).status_code == 200
+
+
 def test_revoking_a_token_stops_it_at_once(client, cast):
     client.force_login(cast.a.analyst)
     token = _create(client).context["new_token"]
