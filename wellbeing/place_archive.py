@@ -51,6 +51,7 @@ import zipfile
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -82,6 +83,20 @@ IN_CHUNK = 5000  # ids per IN (…) list, below SQLite's limit on parameters
 # uploaded spreadsheets, are capped at IMPORT_MAX_UPLOAD_BYTES each), far below exhausting a server.
 MAX_UNPACKED_BYTES = 1 << 30
 MAX_MANIFEST_BYTES = 1 << 20  # a manifest lists some 70 tables in a few tens of kilobytes
+
+
+@contextmanager
+def csv_cells_up_to(size: int) -> Iterator[None]:
+    """A cell may hold a whole uploaded spreadsheet (base64), far beyond the csv module's default
+    128 KiB. The limit is the whole process's, and the spreadsheet import relies on the default to
+    refuse a runaway cell: raise it only while reading the archive (restores run in a management
+    command, one at a time)."""
+    before = csv.field_size_limit()
+    csv.field_size_limit(max(before, size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 class ArchiveError(Exception):
@@ -458,9 +473,8 @@ def _read_tables(archive: zipfile.ZipFile, manifest: dict, tables: list[Table]) 
             + "."
         )
     _check_members(archive, expected)
-    # A cell may hold a whole uploaded spreadsheet (base64), far beyond the csv module's default 128 KiB.
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_UNPACKED_BYTES))
-    loaded = {table.file: _read_table(archive, table, listed[table.file]) for table in tables}
+    with csv_cells_up_to(MAX_UNPACKED_BYTES):
+        loaded = {table.file: _read_table(archive, table, listed[table.file]) for table in tables}
     if len(loaded[Table(Place, ROOT).file].rows) != 1:
         raise ArchiveError("The archive must hold exactly one place.")
     slug = loaded[Table(Place, ROOT).file].rows[0][PLACE_COLUMNS.index("slug")]
