@@ -1,5 +1,6 @@
 """Errors under /api/ answer in JSON, the server's own faults included: DRF hands an exception it does
-not know (a bug, the database gone) back to Django, whose 500 page is HTML a client cannot read."""
+not know (a bug, the database gone) back to Django, whose 500 page is HTML a client cannot read.
+The handler of every DRF view (settings: REST_FRAMEWORK["EXCEPTION_HANDLER"]), the schema's too."""
 
 from django.core import signals
 from django.utils.log import log_response
@@ -21,10 +22,3 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
     signals.got_request_exception.send(sender=None, request=request)
     log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request, exception=exc)
     return response
-
-
-class JsonServerErrors:
-    """For the API's views (and its schema's): an unexpected exception is a JSON 500, logged."""
-
-    def get_exception_handler(self):
-        return api_exception_handler

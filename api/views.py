@@ -6,14 +6,12 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers
-from api.exceptions import JsonServerErrors
 from api.filters import PlaceFilterBackend
 from api.schema import BAD_REQUEST, ID, NOT_FOUND_PAGE, UNAUTHORISED, FilterDoc, place_responses
 from interventions import group_selectors
@@ -53,10 +51,9 @@ PLACE_SLUG = OpenApiParameter(
 )
 
 
-class NotForSharedCaches(JsonServerErrors):
+class NotForSharedCaches:
     """Every answer is for one person (their places, their role): a proxy or CDN between them and
-    us must not keep a copy to hand to someone else, nor the browser one to show after sign-out.
-    (And like every API view, it answers a server error in JSON: api/exceptions.py.)"""
+    us must not keep a copy to hand to someone else, nor the browser one to show after sign-out."""
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -375,13 +372,6 @@ class WellbeingBudgetView(PlaceAPIView):
 
     def get(self, request, *args, **kwargs) -> Response:
         return Response(self.get_serializer(budget_selectors.wellbeing_budget(self.place)).data)
-
-
-class SchemaView(JsonServerErrors, SpectacularAPIView):
-    """The OpenAPI schema, for anyone: it describes the API, and holds no data."""
-
-    authentication_classes: list = []
-    permission_classes: list = []
 
 
 @extend_schema(exclude=True)

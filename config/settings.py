@@ -316,6 +316,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    # Unexpected faults answer JSON too, logged as Django logs them (api/exceptions.py).
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shift the Dial read API",
