@@ -70,8 +70,8 @@ CHOOSE_TO_SKIP = "{count} {have} problems: fix the file and upload it again, or 
 # The broker is unreachable (Redis stopped): said on the job, for the person.
 CHECK_UNAVAILABLE = (
     "Your file was not checked: large files are checked by the background service, which is not running "
-    "just now. Nothing was imported. Upload the file again in a few minutes."
-)
+    "just now. Upload the file again in a few minutes."
+)  # the failed-import page already says "Nothing was imported."
 COMMIT_UNAVAILABLE = (
     "Nothing was imported: large files are imported by the background service, which is not running just "
     "now. The checked file is kept: try importing it again in a few minutes."
